@@ -1,0 +1,3 @@
+from atomation.cli import main
+
+main()

@@ -1,0 +1,16 @@
+"""Where each part's CLI commands are mounted on the ``atomation`` app.
+
+One line per part, so that adding a part's commands touches nothing else.
+"""
+
+from __future__ import annotations
+
+import typer
+
+__all__ = ["mount"]
+
+
+def mount(app: typer.Typer) -> None:
+    from atomation import demo
+
+    app.command("demo")(demo.demo_command)
