@@ -1,0 +1,1 @@
+"""Capture of a tenant's Okta org into tamper-evident evidence."""
