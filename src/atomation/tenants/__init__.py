@@ -1,0 +1,1 @@
+"""Tenants: one customer environment each, with its Okta org URL and JWKS URL."""
