@@ -102,7 +102,7 @@ def test_missing_config_file_is_named(
 ) -> None:
     monkeypatch.setenv("ATOMATION_CONFIG", str(tmp_path / "nope.toml"))
 
-    with pytest.raises(SettingsError, match="ATOMATION_CONFIG: .*nope.toml"):
+    with pytest.raises(SettingsError, match=r"ATOMATION_CONFIG: .*nope\.toml"):
         load_settings()
 
 

@@ -74,7 +74,7 @@ def test_timestamps_come_back_in_utc(store: Store) -> None:
 
 def test_naive_timestamps_are_refused(store: Store) -> None:
     with pytest.raises(Exception, match="timezone-aware"), store.session() as session:
-        session.add(Job(kind="verify", created_at=datetime(2026, 1, 1)))  # noqa: DTZ001
+        session.add(Job(kind="verify", created_at=datetime(2026, 1, 1)))
 
 
 def test_subdomains_are_unique(store: Store) -> None:
@@ -119,4 +119,5 @@ def test_unreachable_database_is_one_clear_error(data_dir: Path) -> None:
 
     assert "cannot open the database" in caught.value.message
     assert "s3cret-pw" not in caught.value.message
-    assert caught.value.hint and "ATOMATION_DATABASE_URL" in caught.value.hint
+    assert caught.value.hint
+    assert "ATOMATION_DATABASE_URL" in caught.value.hint
