@@ -78,7 +78,9 @@ class SigningKey(Base):
 
     ``wrapped_data_key`` is the key's own AES-256-GCM data key wrapped by the
     deployment's master key; ``private_key_ciphertext`` is the private key sealed
-    with that data key. Both use the tenant id as associated data.
+    with that data key. Both use the tenant id and the kid as associated data.
+    ``state`` is the last stored state; the current one follows from
+    ``activated_at``, ``retire_at`` and the clock (``atomation.keys.rotation``).
     """
 
     __tablename__ = "signing_keys"
@@ -95,7 +97,7 @@ class SigningKey(Base):
     private_key_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     state: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    activated_at: Mapped[datetime | None]
+    activated_at: Mapped[datetime]
     retire_at: Mapped[datetime | None]
     retired_at: Mapped[datetime | None]
 

@@ -81,7 +81,7 @@ def upgrade() -> None:
         sa.Column("private_key_ciphertext", sa.LargeBinary(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
-        sa.Column("activated_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("activated_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("retire_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("retired_at", UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
