@@ -9,6 +9,9 @@ from atomation.store.database import Store, open_store
 from atomation.store.models import (
     Base,
     Connection,
+    EvidenceCollection,
+    EvidenceKey,
+    EvidencePage,
     Job,
     SigningKey,
     Snapshot,
@@ -19,6 +22,9 @@ from atomation.store.models import (
 __all__ = [
     "Base",
     "Connection",
+    "EvidenceCollection",
+    "EvidenceKey",
+    "EvidencePage",
     "Job",
     "SigningKey",
     "Snapshot",

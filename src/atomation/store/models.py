@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     ForeignKey,
     Integer,
@@ -27,6 +28,9 @@ from atomation.store.types import UTCDateTime, new_id, utcnow
 __all__ = [
     "Base",
     "Connection",
+    "EvidenceCollection",
+    "EvidenceKey",
+    "EvidencePage",
     "Job",
     "SigningKey",
     "Snapshot",
@@ -151,6 +155,8 @@ class Snapshot(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
     root_hash: Mapped[str | None] = mapped_column(String(64))
+    manifest_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    evidence_key_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class Job(Base):
@@ -170,3 +176,66 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class EvidenceKey(Base):
+    """The deployment's Ed25519 key that signs snapshot manifests.
+
+    The private key is sealed like a tenant's signing key (envelope encryption under
+    the master key, with associated data naming it as the evidence key); the public
+    key is kept raw (32 bytes, RFC 8032) so that anyone can check a signature.
+    """
+
+    __tablename__ = "evidence_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    algorithm: Mapped[str] = mapped_column(String(16))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_data_key: Mapped[bytes] = mapped_column(LargeBinary)
+    private_key_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EvidenceCollection(Base):
+    """One collection of a snapshot (``users``, ``policies:OKTA_SIGN_ON``, ...).
+
+    ``completeness`` is ``None`` while the collection is open, then one of
+    ``complete``, ``partial``, ``failed`` or ``not_collected``.
+    """
+
+    __tablename__ = "evidence_collections"
+    __table_args__ = (UniqueConstraint("snapshot_id", "name"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    snapshot_id: Mapped[str] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    completeness: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    retries: Mapped[int] = mapped_column(Integer, default=0)
+    missing: Mapped[str | None] = mapped_column(String(200))
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    object_count: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class EvidencePage(Base):
+    """One API response page as read, its body kept in the evidence store by hash."""
+
+    __tablename__ = "evidence_pages"
+    __table_args__ = (UniqueConstraint("collection_id", "sequence"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    collection_id: Mapped[str] = mapped_column(
+        ForeignKey("evidence_collections.id", ondelete="CASCADE"), index=True
+    )
+    sequence: Mapped[int] = mapped_column(Integer)
+    request: Mapped[str] = mapped_column(Text)
+    next_request: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime]
+    status: Mapped[int] = mapped_column(Integer)
+    rate_limit: Mapped[dict[str, Any]]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,454 @@
+"""Writing a snapshot's evidence: pages as they are read, verdicts, the seal.
+
+The capture drives it in this order::
+
+    writer = open_evidence_writer(settings, store)
+    snapshot_id = writer.begin_snapshot(tenant_id, {"window_days": 90})
+    users = writer.open_collection(snapshot_id, "users")
+    users.add_page("/api/v1/users?limit=200", fetched_at, 200, response.headers,
+                   response.content, next_request="/api/v1/users?after=00u9&limit=200")
+    ...
+    users.complete(objects=412)
+    writer.mark_not_collected(snapshot_id, "logs", missing="okta.logs.read scope")
+    writer.finalise(snapshot_id, expected=["users", "logs"])
+
+Every page is stored (body first, then its record, in its own transaction) the
+moment it is added, so a capture that stops can go on from
+:meth:`EvidenceWriter.resume_point`: reopening an open collection continues its
+sequence. A collection's verdict is final; a snapshot is sealed only once every
+collection has one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from atomation.keys.envelope import load_master_key
+from atomation.settings import Settings
+from atomation.snapshot.evidence.content import EvidenceStore, open_evidence_store
+from atomation.snapshot.evidence.errors import (
+    CollectionClosed,
+    EvidenceError,
+    EvidenceNotFound,
+    SnapshotNotSealable,
+)
+from atomation.snapshot.evidence.manifest import (
+    ManifestSnapshot,
+    build_manifest,
+    canonical_json,
+)
+from atomation.snapshot.evidence.records import (
+    RATE_LIMIT_HEADERS,
+    CollectionRecord,
+    Completeness,
+    PageRecord,
+    collection_record,
+    page_record,
+)
+from atomation.snapshot.evidence.signing import EvidenceSigner, load_signer
+from atomation.store import (
+    EvidenceCollection,
+    EvidencePage,
+    Snapshot,
+    Store,
+    Tenant,
+)
+from atomation.store.types import utcnow
+
+__all__ = [
+    "SNAPSHOT_CAPTURING",
+    "SNAPSHOT_COMPLETE",
+    "CollectionHandle",
+    "EvidenceWriter",
+    "SealedSnapshot",
+    "open_evidence_writer",
+]
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_CAPTURING = "capturing"
+SNAPSHOT_COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class SealedSnapshot:
+    """A finalised snapshot: its root hash, signature and signing key."""
+
+    id: str
+    root_hash: str
+    signature: bytes
+    key_id: str
+    collections: int
+    pages: int
+
+
+class EvidenceWriter:
+    """Records a capture into the database and the evidence store."""
+
+    def __init__(
+        self,
+        store: Store,
+        evidence: EvidenceStore,
+        signer: EvidenceSigner,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.evidence = evidence
+        self.signer = signer
+        self.clock = clock
+
+    def begin_snapshot(self, tenant_id: str, options: Mapping[str, Any]) -> str:
+        """Create a snapshot in state ``capturing`` and return its id.
+
+        ``options`` goes into the manifest as given, so it must be JSON of
+        strings, integers, booleans, null, lists and objects (no floats).
+        """
+        options = dict(options)
+        try:
+            canonical_json(options)
+        except ValueError as exc:
+            raise EvidenceError(
+                f"snapshot options cannot go into a manifest: {exc}",
+                hint="Express every option as a string, integer or boolean.",
+            ) from None
+        with self.store.session() as session:
+            if session.get(Tenant, tenant_id) is None:
+                raise EvidenceNotFound(
+                    f"no tenant with id {tenant_id}",
+                    hint="List tenants with 'atomation tenant list'.",
+                )
+            snapshot = Snapshot(
+                tenant_id=tenant_id,
+                state=SNAPSHOT_CAPTURING,
+                options=options,
+                started_at=self.clock(),
+            )
+            session.add(snapshot)
+            session.flush()
+            logger.info("snapshot %s started for tenant %s", snapshot.id, tenant_id)
+            return snapshot.id
+
+    def open_collection(self, snapshot_id: str, name: str) -> CollectionHandle:
+        """A handle on collection ``name``: a new one, or the open one to resume.
+
+        A collection that already has its verdict cannot be reopened.
+        """
+        _check_collection_name(name)
+        with self.store.session() as session:
+            _capturing_snapshot(session, snapshot_id)
+            row = _find_collection(session, snapshot_id, name)
+            if row is None:
+                row = EvidenceCollection(
+                    snapshot_id=snapshot_id,
+                    name=name,
+                    started_at=self.clock(),
+                    retries=0,
+                    page_count=0,
+                )
+                session.add(row)
+            elif row.completeness is not None:
+                raise CollectionClosed(
+                    f"collection {name} of snapshot {snapshot_id} is already "
+                    f"{row.completeness}",
+                    hint="A collection's verdict is final; capture a new snapshot.",
+                )
+        return CollectionHandle(self, snapshot_id, name)
+
+    def mark_not_collected(
+        self, snapshot_id: str, name: str, *, missing: str
+    ) -> CollectionRecord:
+        """Record that ``name`` was not read because ``missing`` was not granted."""
+        return self.open_collection(snapshot_id, name).not_collected(missing)
+
+    def resume_point(self, snapshot_id: str, name: str) -> PageRecord | None:
+        """The last stored page of collection ``name``, or None if it has none.
+
+        A capture resumes with the page's ``next_request``; a collection not yet
+        opened, or opened without pages, starts from its first page.
+        """
+        with self.store.session() as session:
+            row = session.execute(
+                select(EvidencePage)
+                .join(EvidenceCollection)
+                .where(
+                    EvidenceCollection.snapshot_id == snapshot_id,
+                    EvidenceCollection.name == name,
+                )
+                .order_by(EvidencePage.sequence.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            return None if row is None else page_record(row, name)
+
+    def finalise(
+        self, snapshot_id: str, *, expected: Iterable[str] = ()
+    ) -> SealedSnapshot:
+        """Seal the snapshot: build, store and sign its manifest; mark it complete.
+
+        Refused (:class:`SnapshotNotSealable`, nothing changed) while any
+        collection is open or any name in ``expected`` has no collection.
+        """
+        with self.store.session() as session:
+            snapshot = _capturing_snapshot(session, snapshot_id, lock=True)
+            rows = session.scalars(
+                select(EvidenceCollection)
+                .where(EvidenceCollection.snapshot_id == snapshot_id)
+                .order_by(EvidenceCollection.name)
+            ).all()
+            _check_accounted_for(snapshot_id, rows, expected)
+            names = {row.id: row.name for row in rows}
+            pages = [
+                page_record(page, names[page.collection_id])
+                for page in session.scalars(
+                    select(EvidencePage).where(EvidencePage.collection_id.in_(names))
+                )
+            ]
+            tenant = session.get_one(Tenant, snapshot.tenant_id)
+            finished_at = self.clock()
+            manifest = build_manifest(
+                ManifestSnapshot(
+                    id=snapshot.id,
+                    tenant=tenant.subdomain,
+                    org_url=tenant.okta_org_url,
+                    options=dict(snapshot.options),
+                    started_at=snapshot.started_at,
+                    finished_at=finished_at,
+                ),
+                [collection_record(row) for row in rows],
+                pages,
+                key_id=self.signer.public.id,
+                key_fingerprint=self.signer.public.fingerprint,
+            )
+            manifest_bytes = canonical_json(manifest)
+            stored = self.evidence.put(manifest_bytes)
+            signature = self.signer.sign(manifest_bytes)
+
+            snapshot.state = SNAPSHOT_COMPLETE
+            snapshot.finished_at = finished_at
+            snapshot.root_hash = stored.sha256
+            snapshot.manifest_signature = signature
+            snapshot.evidence_key_id = self.signer.public.id
+        logger.info(
+            "snapshot %s sealed: %d collections, %d pages, root %s",
+            snapshot_id,
+            len(rows),
+            len(pages),
+            stored.sha256,
+        )
+        return SealedSnapshot(
+            id=snapshot_id,
+            root_hash=stored.sha256,
+            signature=signature,
+            key_id=self.signer.public.id,
+            collections=len(rows),
+            pages=len(pages),
+        )
+
+
+class CollectionHandle:
+    """One open collection: add its pages in order, then give it one verdict."""
+
+    def __init__(self, writer: EvidenceWriter, snapshot_id: str, name: str) -> None:
+        self._writer = writer
+        self.snapshot_id = snapshot_id
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"CollectionHandle({self.snapshot_id!r}, {self.name!r})"
+
+    def add_page(
+        self,
+        request: str,
+        fetched_at: datetime,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        *,
+        next_request: str | None = None,
+    ) -> PageRecord:
+        """Store one response page and return its record.
+
+        ``request`` and ``next_request`` are the path and query only (the host
+        is the tenant's org URL, in the manifest once). ``headers`` may be the
+        whole response's: only the ``X-Rate-Limit-*`` ones are kept.
+        """
+        _check_request(request, "request")
+        if next_request is not None:
+            _check_request(next_request, "next_request")
+        rate_limit = _rate_limit_headers(headers)
+        stored = self._writer.evidence.put(body)
+        with self._writer.store.session() as session:
+            row = self._open_row(session, lock=True)
+            page = EvidencePage(
+                collection_id=row.id,
+                sequence=row.page_count + 1,
+                request=request,
+                next_request=next_request,
+                fetched_at=fetched_at,
+                status=status,
+                rate_limit=rate_limit,
+                sha256=stored.sha256,
+                size=stored.size,
+            )
+            session.add(page)
+            row.page_count += 1
+            try:
+                session.flush()
+            except IntegrityError:
+                raise EvidenceError(
+                    f"collection {self.name} of snapshot {self.snapshot_id} is being "
+                    "written by another process",
+                    hint="Run one capture per tenant at a time.",
+                ) from None
+            return page_record(page, self.name)
+
+    def complete(self, *, objects: int) -> CollectionRecord:
+        """Every page was read; ``objects`` is how many resources they held."""
+        return self._close(Completeness.COMPLETE, objects=objects)
+
+    def partial(self, error: str, *, retries: int, objects: int) -> CollectionRecord:
+        """Reading stopped part-way; the pages stored so far stay as evidence."""
+        return self._close(
+            Completeness.PARTIAL, error=error, retries=retries, objects=objects
+        )
+
+    def fail(self, error: str, *, retries: int) -> CollectionRecord:
+        """Nothing usable was read (error pages, if added, stay as evidence)."""
+        return self._close(Completeness.FAILED, error=error, retries=retries)
+
+    def not_collected(self, missing: str) -> CollectionRecord:
+        """Not read for want of ``missing``, a named scope or admin role."""
+        return self._close(Completeness.NOT_COLLECTED, missing=missing)
+
+    def _close(
+        self,
+        completeness: Completeness,
+        *,
+        error: str | None = None,
+        retries: int = 0,
+        missing: str | None = None,
+        objects: int | None = None,
+    ) -> CollectionRecord:
+        with self._writer.store.session() as session:
+            row = self._open_row(session, lock=True)
+            row.completeness = completeness.value
+            row.error = error
+            row.retries = retries
+            row.missing = missing
+            row.object_count = objects
+            row.finished_at = self._writer.clock()
+            session.flush()
+            record = collection_record(row)
+        log = logger.info if completeness is Completeness.COMPLETE else logger.warning
+        log(
+            "collection %s of snapshot %s: %s (%d pages)",
+            self.name,
+            self.snapshot_id,
+            completeness.value,
+            record.pages,
+        )
+        return record
+
+    def _open_row(self, session: Session, *, lock: bool) -> EvidenceCollection:
+        _capturing_snapshot(session, self.snapshot_id)
+        row = _find_collection(session, self.snapshot_id, self.name, lock=lock)
+        if row is None:
+            raise EvidenceNotFound(
+                f"collection {self.name} of snapshot {self.snapshot_id} is gone"
+            )
+        if row.completeness is not None:
+            raise CollectionClosed(
+                f"collection {self.name} of snapshot {self.snapshot_id} is already "
+                f"{row.completeness}",
+                hint="Give a collection one verdict, after its last page.",
+            )
+        return row
+
+
+def open_evidence_writer(settings: Settings, store: Store) -> EvidenceWriter:
+    """A writer on the deployment's evidence store, signing with its evidence key."""
+    signer = load_signer(store, load_master_key(settings))
+    return EvidenceWriter(store, open_evidence_store(settings), signer)
+
+
+def _capturing_snapshot(
+    session: Session, snapshot_id: str, *, lock: bool = False
+) -> Snapshot:
+    query = select(Snapshot).where(Snapshot.id == snapshot_id)
+    snapshot = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    if snapshot is None:
+        raise EvidenceNotFound(
+            f"no snapshot with id {snapshot_id}",
+            hint="Start one with EvidenceWriter.begin_snapshot.",
+        )
+    if snapshot.state != SNAPSHOT_CAPTURING:
+        raise CollectionClosed(
+            f"snapshot {snapshot_id} is {snapshot.state}, not capturing",
+            hint="A finalised snapshot never changes; capture a new one.",
+        )
+    return snapshot
+
+
+def _find_collection(
+    session: Session, snapshot_id: str, name: str, *, lock: bool = False
+) -> EvidenceCollection | None:
+    query = select(EvidenceCollection).where(
+        EvidenceCollection.snapshot_id == snapshot_id, EvidenceCollection.name == name
+    )
+    return session.scalars(query.with_for_update() if lock else query).one_or_none()
+
+
+def _check_accounted_for(
+    snapshot_id: str, rows: Iterable[EvidenceCollection], expected: Iterable[str]
+) -> None:
+    rows = list(rows)
+    still_open = sorted(row.name for row in rows if row.completeness is None)
+    absent = sorted(set(expected) - {row.name for row in rows})
+    if still_open:
+        raise SnapshotNotSealable(
+            f"snapshot {snapshot_id} cannot be finalised: collection(s) still open: "
+            + ", ".join(still_open),
+            hint="Give each collection its verdict (complete, partial, failed or "
+            "not collected) first.",
+        )
+    if absent:
+        raise SnapshotNotSealable(
+            f"snapshot {snapshot_id} cannot be finalised: collection(s) never "
+            "recorded: " + ", ".join(absent),
+            hint="Record each expected collection, if only as not collected.",
+        )
+
+
+def _check_collection_name(name: str) -> None:
+    if not name or len(name) > 200 or not name.isprintable():
+        raise EvidenceError(
+            f"'{name[:80]}' is not a collection name",
+            hint="Use a printable name such as users or policy_rules:<policyId>.",
+        )
+
+
+def _check_request(request: str, what: str) -> None:
+    """A path and query on the org, never a whole URL (and so never a host)."""
+    if not request.startswith("/") or request.startswith("//") or "#" in request:
+        raise EvidenceError(
+            f"{what} must be a path and query such as /api/v1/users?limit=200, "
+            f"not '{request[:80]}'",
+            hint="Pass the request's path and query without scheme or host.",
+        )
+
+
+def _rate_limit_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    by_lower = {name.lower(): value for name, value in headers.items()}
+    return {
+        name: by_lower[name.lower()]
+        for name in RATE_LIMIT_HEADERS
+        if name.lower() in by_lower
+    }
