@@ -14,3 +14,7 @@ def mount(app: typer.Typer) -> None:
     from atomation import demo
 
     app.command("demo")(demo.demo_command)
+
+    from atomation.snapshot.evidence import cli as evidence_cli
+
+    app.add_typer(evidence_cli.app, name="evidence")
