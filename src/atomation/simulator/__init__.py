@@ -1,0 +1,1 @@
+"""A faithful Okta Identity Engine org on loopback, for tests and the demo."""

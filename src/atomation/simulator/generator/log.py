@@ -1,0 +1,319 @@
+"""The System Log: 90 days of events, generated lazily and deterministically.
+
+The window before the anchor is cut into one-hour slots. Each background event
+type has a rate (a share of about ten events per user over the 90 days, shaped by
+the hour of day); the number of events of a type in a slot, and then each event,
+come from a ``Random`` seeded with ``(seed, type, slot)``. So:
+
+* a time window touches only its own slots (no scan of the whole stream);
+* an ``event_types`` filter builds only those types' schedules;
+* ``count`` adds precomputed per-slot counts, drawing event times only in the two
+  partial slots at the window's edges;
+* the same seed gives the same events and ``uuid``s, and the same anchor the same
+  ``published`` times.
+
+Planted incidents (a password spray, privilege grants, MFA resets, Okta support
+impersonation, lockouts, threats, rate-limit violations, configuration changes)
+are a short materialised list merged into their slots. Event types and shapes
+follow okta-api.md §5 and the spec's ``LogEvent``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from atomation.simulator.generator._common import Context, format_time
+from atomation.simulator.generator.users import UserDirectory
+
+__all__ = ["WINDOW_DAYS", "LogStream"]
+
+WINDOW_DAYS = 90  # System Log retention (okta-api.md §5)
+SLOT = timedelta(hours=1)
+SLOTS = WINDOW_DAYS * 24
+EVENTS_PER_USER = 10  # over the whole window
+
+# Background traffic: (eventType, share of all events, outcome, severity, message)
+_BACKGROUND: tuple[tuple[str, float, str, str, str], ...] = (
+    ("user.session.start", 0.22, "SUCCESS", "INFO", "User login to Okta"),
+    ("user.authentication.sso", 0.22, "SUCCESS", "INFO", "User single sign on to app"),
+    ("policy.evaluate_sign_on", 0.14, "ALLOW", "INFO", "Evaluation of sign-on policy"),
+    ("user.authentication.auth_via_mfa", 0.12, "SUCCESS", "INFO",
+     "Authentication of user via MFA"),
+    ("user.session.end", 0.10, "SUCCESS", "INFO", "User logout from Okta"),
+    ("user.authentication.verify", 0.06, "SUCCESS", "INFO", "Verify user identity"),
+    ("app.oauth2.token.grant.access_token", 0.04, "SUCCESS", "INFO",
+     "OAuth2 access token is granted"),
+    ("user.session.start:failure", 0.02, "FAILURE", "WARN", "User login to Okta"),
+    ("user.account.update_password", 0.01, "SUCCESS", "INFO", "User update password for Okta"),
+    ("group.user_membership.add", 0.006, "SUCCESS", "INFO", "Add user to group membership"),
+    ("user.session.access_admin_app", 0.005, "SUCCESS", "INFO",
+     "User accessing Okta admin app"),
+    ("user.mfa.factor.activate", 0.004, "SUCCESS", "INFO", "Activate factor or authenticator"),
+    ("application.user_membership.add", 0.004, "SUCCESS", "INFO",
+     "Add user to application membership"),
+    ("user.account.reset_password", 0.002, "SUCCESS", "INFO", "Fulfill password reset request"),
+    ("security.threat.detected", 0.002, "DENY", "WARN", "Request from suspicious actor"),
+    ("user.account.lock", 0.0015, "SUCCESS", "WARN", "Max sign in attempts exceeded"),
+    ("security.request.blocked", 0.001, "DENY", "WARN", "Request blocked"),
+    ("user.mfa.okta_verify.deny_push", 0.0005, "FAILURE", "WARN", "User rejected Okta push verify"),
+    ("system.org.rate_limit.warning", 0.0002, "SUCCESS", "WARN", "Rate limit warning"),
+)
+# Share of each hour of the (UTC) day in the daily traffic, normalised to mean 1.
+_HOURLY = [0.3, 0.25, 0.2, 0.2, 0.25, 0.4, 0.7, 1.1, 1.5, 1.7, 1.7, 1.6,
+           1.5, 1.6, 1.7, 1.6, 1.5, 1.3, 1.0, 0.8, 0.6, 0.5, 0.4, 0.35]
+_HOURLY_MEAN = sum(_HOURLY) / 24
+_CITIES = (
+    ("San Francisco", "California", "United States", "94107", 37.77, -122.41, "73.93.0.0", 7922, "comcast"),
+    ("New York", "New York", "United States", "10001", 40.75, -73.99, "96.242.0.0", 701, "verizon"),
+    ("Toronto", "Ontario", "Canada", "M5H", 43.65, -79.38, "99.224.0.0", 812, "rogers"),
+    ("Chicago", "Illinois", "United States", "60601", 41.88, -87.62, "24.15.0.0", 7922, "comcast"),
+)
+_AGENTS = (
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15",
+     "Mac OS X", "SAFARI"),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36",
+     "Windows 10", "CHROME"),
+    ("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+     "Linux", "FIREFOX"),
+)
+SPRAY_IP = "45.155.205.17"
+
+
+class LogStream:
+    """The org's System Log as a lazily generated, time-ordered stream."""
+
+    def __init__(self, ctx: Context, users: UserDirectory, directory: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.users = users
+        self.anchor = ctx.anchor
+        self.start = ctx.anchor - WINDOW_DAYS * SLOT * 24
+        self._directory = directory  # names of apps, policies… for targets
+        self._types = {spec[0]: spec for spec in _BACKGROUND}
+        per_slot = EVENTS_PER_USER * users.count / SLOTS
+        self._counts: dict[str, list[int]] = {}
+        for name, share, *_ in _BACKGROUND:
+            counts = []
+            for slot in range(SLOTS):
+                hour = (self.start + slot * SLOT).hour
+                mean = per_slot * share * _HOURLY[hour] / _HOURLY_MEAN
+                draw = int.from_bytes(ctx.digest("log-count:" + name, slot)[:4]) / 2**32
+                counts.append(int(mean) + (1 if draw < mean - int(mean) else 0))
+            self._counts[name] = counts
+        self._cumulative = {
+            name: _running_sum(counts) for name, counts in self._counts.items()
+        }
+        self._incidents: dict[int, list[dict[str, Any]]] = {}
+        self.incident_events: list[dict[str, Any]] = []
+
+    # Public API -------------------------------------------------------------
+    def __len__(self) -> int:
+        return sum(c[-1] for c in self._cumulative.values()) + len(self.incident_events)
+
+    def add_incident(self, event: dict[str, Any], moment: datetime) -> None:
+        slot = self._slot_of(moment)
+        if not 0 <= slot < SLOTS:
+            raise ValueError("incident outside the log window")
+        self._incidents.setdefault(slot, []).append(event)
+        self._incidents[slot].sort(key=lambda e: (e["published"], e["uuid"]))
+        self.incident_events.append(event)
+
+    def events(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        descending: bool = False,
+        event_types: frozenset[str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Events with ``published`` in [since, until), in ``published`` order."""
+        low, high = self._slot_range(since, until)
+        slots = range(high - 1, low - 1, -1) if descending else range(low, high)
+        lower, upper = format_time(since), format_time(until)
+        for slot in slots:
+            batch = self._slot_events(slot, event_types)
+            batch.sort(key=lambda e: (e["published"], e["uuid"]), reverse=descending)
+            for event in batch:
+                if lower <= event["published"] < upper:
+                    yield event
+
+    def count(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        descending: bool = False,
+        event_types: frozenset[str] | None = None,
+    ) -> int:
+        del descending  # the order does not change the count
+        low, high = self._slot_range(since, until)
+        if low >= high:
+            return 0
+        lower, upper = format_time(since), format_time(until)
+        total = 0
+        for name in self._selected(event_types):
+            cumulative = self._cumulative[name]
+            inner_low, inner_high = low + 1, high - 1
+            if inner_high > inner_low:
+                total += cumulative[inner_high - 1] - cumulative[inner_low - 1]
+            for slot in {low, high - 1}:
+                total += sum(
+                    1 for stamp in self._slot_times(name, slot) if lower <= stamp < upper
+                )
+        for slot in range(low, high):
+            for event in self._incidents.get(slot, []):
+                wanted = event_types is None or event["eventType"] in event_types
+                if wanted and lower <= event["published"] < upper:
+                    total += 1
+        return total
+
+    # Slots ------------------------------------------------------------------
+    def _slot_of(self, moment: datetime) -> int:
+        return math.floor((moment - self.start) / SLOT)
+
+    def _slot_range(self, since: datetime, until: datetime) -> tuple[int, int]:
+        low = max(0, self._slot_of(since))
+        high = min(SLOTS, math.ceil((until - self.start) / SLOT))
+        return low, max(low, high)
+
+    def _selected(self, event_types: frozenset[str] | None) -> list[str]:
+        if event_types is None:
+            return list(self._counts)
+        return [name for name in self._counts if name.split(":")[0] in event_types]
+
+    def _slot_times(self, name: str, slot: int) -> list[str]:
+        rng = self.ctx.rng("log:" + name, slot)
+        count = self._counts[name][slot]
+        base = self.start + slot * SLOT
+        offsets = sorted(rng.random() for _ in range(count))
+        return [format_time(base + offset * SLOT) for offset in offsets]
+
+    def _slot_events(self, slot: int, event_types: frozenset[str] | None) -> list[dict[str, Any]]:
+        batch: list[dict[str, Any]] = []
+        for name in self._selected(event_types):
+            count = self._counts[name][slot]
+            if not count:
+                continue
+            rng = self.ctx.rng("log:" + name, slot)
+            base = self.start + slot * SLOT
+            offsets = sorted(rng.random() for _ in range(count))
+            for j, offset in enumerate(offsets):
+                batch.append(self._background(name, slot, j, base + offset * SLOT, rng))
+        for event in self._incidents.get(slot, []):
+            if event_types is None or event["eventType"] in event_types:
+                batch.append(event)
+        return batch
+
+    # Event builders -----------------------------------------------------------
+    def _pick_user(self, rng: Any) -> int:
+        users = self.users
+        i = rng.randrange(users.count)
+        for _ in range(8):
+            if users.status[i] == 0:
+                break
+            i = (i + 1) % users.count
+        return i
+
+    def actor_user(self, i: int) -> dict[str, Any]:
+        first, last = self.users.names(i)
+        return {"id": self.users.user_id(i), "type": "User",
+                "alternateId": self.users.login(i), "displayName": f"{first} {last}",
+                "detailEntry": None}
+
+    def _background(self, name: str, slot: int, j: int, moment: datetime,
+                    rng: Any) -> dict[str, Any]:
+        event_type, _share, result, severity, message = self._types[name]
+        event_type = event_type.split(":")[0]
+        directory = self._directory
+        if event_type == "user.session.access_admin_app":
+            seats = sorted(self.users.seats)
+            i = seats[rng.randrange(len(seats))]
+        else:
+            i = self._pick_user(rng)
+        actor = self.actor_user(i)
+        targets: list[dict[str, Any]] = []
+        reason = None
+        if event_type in ("user.authentication.sso", "application.user_membership.add",
+                          "app.oauth2.token.grant.access_token"):
+            app = directory["apps"][rng.randrange(len(directory["apps"]))]
+            targets.append({"id": app["id"], "type": "AppInstance", "alternateId": app["label"],
+                            "displayName": app["label"], "detailEntry": None})
+        elif event_type == "policy.evaluate_sign_on":
+            policy = directory["signon_policy"]
+            targets.append({"id": policy["id"], "type": "Policy", "alternateId": "unknown",
+                            "displayName": policy["name"], "detailEntry": None})
+        elif event_type == "group.user_membership.add":
+            group = directory["groups"][rng.randrange(len(directory["groups"]))]
+            targets.append({"id": group["id"], "type": "UserGroup", "alternateId": "unknown",
+                            "displayName": group["profile"]["name"], "detailEntry": None})
+        elif result == "FAILURE" and event_type == "user.session.start":
+            reason = "INVALID_CREDENTIALS" if rng.random() < 0.8 else "VERIFICATION_ERROR"
+        if event_type.startswith("user.") and not targets:
+            targets.append({**actor, "type": "User"})
+        ip = None
+        if event_type in ("security.threat.detected", "security.request.blocked"):
+            ip = f"185.220.101.{rng.randrange(1, 250)}"
+        return self.build(
+            uuid=self.ctx.uuid(f"log:{name}:{slot}", j), moment=moment,
+            event_type=event_type, severity=severity, message=message, actor=actor,
+            targets=targets, result=result, reason=reason, rng=rng, ip=ip)
+
+    def build(self, *, uuid: str, moment: datetime, event_type: str, severity: str,
+              message: str, actor: dict[str, Any], targets: list[dict[str, Any]],
+              result: str, reason: str | None, rng: Any, ip: str | None = None,
+              is_proxy: bool = False) -> dict[str, Any]:
+        city, state, country, postal, lat, lon, prefix, asn, isp = _CITIES[
+            rng.randrange(len(_CITIES))]
+        agent, os_name, browser = _AGENTS[rng.randrange(len(_AGENTS))]
+        if ip is None:
+            a, b, *_ = prefix.split(".")
+            ip = f"{a}.{b}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+        geo = {"city": city, "state": state, "country": country, "postalCode": postal,
+               "geolocation": {"lat": lat, "lon": lon}}
+        request_id = uuid.replace("-", "")[:24]
+        return {
+            "uuid": uuid,
+            "published": format_time(moment),
+            "eventType": event_type,
+            "version": "0",
+            "severity": severity,
+            "legacyEventType": None,
+            "displayMessage": message,
+            "actor": actor,
+            "client": {
+                "userAgent": {"rawUserAgent": agent, "os": os_name, "browser": browser},
+                "zone": "null",
+                "device": "Computer",
+                "id": None,
+                "ipAddress": ip,
+                "geographicalContext": geo,
+            },
+            "device": None,
+            "authenticationContext": {
+                "authenticationProvider": None, "credentialProvider": None,
+                "credentialType": None, "issuer": None, "interface": None,
+                "authenticationStep": 0,
+                "externalSessionId": "102" + request_id[:22],
+            },
+            "outcome": {"result": result, "reason": reason},
+            "securityContext": {"asNumber": asn, "asOrg": isp, "isp": isp,
+                                "domain": f"{isp}.net", "isProxy": is_proxy},
+            "debugContext": {"debugData": {"requestId": request_id,
+                                           "requestUri": "/idp/idx/identify",
+                                           "url": "/idp/idx/identify?"}},
+            "transaction": {"type": "WEB", "id": request_id, "detail": {}},
+            "request": {"ipChain": [{"ip": ip, "geographicalContext": geo,
+                                     "version": "V4", "source": None}]},
+            "target": targets,
+        }
+
+
+def _running_sum(counts: list[int]) -> list[int]:
+    running, total = [], 0
+    for value in counts:
+        total += value
+        running.append(total)
+    return running
+

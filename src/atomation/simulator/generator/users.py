@@ -1,0 +1,434 @@
+"""Users and their factors, built lazily from the seed.
+
+At generation only a few bytes per user are kept (status, MFA class, department,
+project and flags, drawn from the user's digest); the user and factor dicts are
+built on demand. That keeps 100,000 users to well under a megabyte of state, and
+lets the log generator pick actors and the group family compute memberships
+without building any dict.
+
+Distributions are realistic rather than measured: most users ACTIVE, a tail in
+every other lifecycle state (okta-api.md §3.5; the status enum of the spec's
+``UserStatus``), sign-ins and password changes spread over years, factors of every
+type the spec's ``UserFactorType`` lists.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+from atomation.simulator.generator._common import (
+    MAX_USERS,
+    MIN_USERS,
+    Context,
+    GeneratorError,
+    format_time,
+)
+from atomation.simulator.generator.roster import AdminSeat, admin_roster
+
+__all__ = ["DEPARTMENTS", "STATUSES", "UserDirectory", "UserSequence"]
+
+STATUSES = (
+    "ACTIVE",
+    "STAGED",
+    "PROVISIONED",
+    "RECOVERY",
+    "PASSWORD_EXPIRED",
+    "LOCKED_OUT",
+    "SUSPENDED",
+    "DEPROVISIONED",
+)
+_ACTIVE = 0
+# Per-mille weights of each status, in STATUSES order.
+_STATUS_WEIGHTS = {
+    "typical": (800, 20, 30, 10, 10, 15, 35, 80),
+    "hardened": (880, 10, 10, 5, 5, 5, 25, 60),
+}
+# MFA classes: 0 none, 1 weak only (sms/call/email/question), 2 one-time codes or
+# push, 3 phishing-resistant (webauthn, u2f, FastPass signed_nonce).
+_MFA_NONE, _MFA_WEAK, _MFA_OTP, _MFA_STRONG = range(4)
+_MFA_WEIGHTS = {"typical": (12, 18, 30, 40), "hardened": (0, 0, 0, 100)}
+_FLAG_STALE = 1  # ACTIVE but no sign-in for 90+ days
+_FLAG_NEVER = 2  # ACTIVE and never signed in
+_FLAG_FEDERATED = 4  # mastered by the SAML IdP, no Okta password
+_FLAG_AD = 8  # member of the AD-sourced app group
+
+DEPARTMENTS = (
+    "Engineering",
+    "Sales",
+    "Marketing",
+    "Finance",
+    "Human Resources",
+    "Customer Support",
+    "Operations",
+    "Legal",
+    "IT",
+    "Product",
+)
+_FIRST = (
+    "Ada Alan Amara Ana Arjun Ben Bianca Carlos Chen Chloe Dana Diego Elena Emeka "
+    "Emma Farah Felix Grace Hana Hugo Ibrahim Ines Ivan Jade James Jin Julia Kai "
+    "Kofi Lara Leo Lina Luca Maya Mateo Mei Mia Nadia Nia Noah Olga Omar Priya "
+    "Rafael Rosa Sam Sara Sofia Tariq Tess Tomas Uma Vera Wei Yara Yusuf Zoe"
+).split()
+_LAST = (
+    "Abbott Adeyemi Alvarez Bauer Becker Brown Castro Chen Costa Dubois Eriksen "
+    "Fischer Garcia Gupta Haddad Hansen Ito Jensen Kaur Khan Kim Kowalski Larsen "
+    "Lopez Mensah Meyer Moreau Murphy Nakamura Nguyen Novak Okafor Olsen Patel "
+    "Perez Petrov Quinn Rossi Sato Schmidt Silva Singh Smith Suzuki Tanaka Torres "
+    "Varga Wagner Wang Weber Williams Wilson Yilmaz Zhang"
+).split()
+_TITLES = ("Analyst", "Engineer", "Manager", "Specialist", "Director", "Associate")
+_QUESTIONS = (
+    ("disliked_food", "What is the food you least liked as a child?"),
+    ("favorite_toy", "What was your favorite toy as a child?"),
+    ("first_award", "What was the first award you received?"),
+)
+_FACTOR_PREFIX = {
+    "sms": "mbl",
+    "call": "clf",
+    "email": "emf",
+    "question": "ufs",
+    "token:software:totp": "ost",
+    "push": "opf",
+    "signed_nonce": "crp",
+    "webauthn": "fwf",
+    "u2f": "fuf",
+    "token:hardware": "ykf",
+}
+_PROVIDER = {
+    "webauthn": "FIDO",
+    "u2f": "FIDO",
+    "token:hardware": "YUBICO",
+}
+
+
+def _pick(weights: Sequence[int], value: float) -> int:
+    total = sum(weights)
+    threshold = value * total
+    running = 0
+    for position, weight in enumerate(weights):
+        running += weight
+        if threshold < running:
+            return position
+    return len(weights) - 1
+
+
+class UserDirectory:
+    """Compact per-user traits plus builders for the user and factor dicts."""
+
+    def __init__(self, ctx: Context) -> None:
+        if not MIN_USERS <= ctx.users <= MAX_USERS:
+            raise GeneratorError(
+                f"cannot generate an org of {ctx.users} users",
+                hint=f"Ask for {MIN_USERS} to {MAX_USERS} users; the admin roster "
+                "alone needs a few dozen.",
+            )
+        self.ctx = ctx
+        self.count = ctx.users
+        self.seats: dict[int, AdminSeat] = {s.index: s for s in admin_roster(ctx)}
+        self.projects = max(3, ctx.users // 2000)
+        self.status = bytearray(ctx.users)
+        self.mfa = bytearray(ctx.users)
+        self.flags = bytearray(ctx.users)
+        self.department = bytearray(ctx.users)
+        self.project = array("I", bytes(4 * ctx.users))
+        status_weights = _STATUS_WEIGHTS[ctx.profile]
+        mfa_weights = _MFA_WEIGHTS[ctx.profile]
+        for i in range(ctx.users):
+            d = ctx.digest("user", i)
+            seat = self.seats.get(i)
+            status = (
+                STATUSES.index(seat.status)
+                if seat
+                else _pick(status_weights, int.from_bytes(d[0:2]) / 65536)
+            )
+            self.status[i] = status
+            if seat:
+                mfa = {"phishing_resistant": 3, "weak": 1, "none": 0}[seat.strength]
+            else:
+                mfa = _pick(mfa_weights, d[2] / 256)
+            self.mfa[i] = mfa
+            flags = 0
+            if status == _ACTIVE and not seat and ctx.typical:
+                if d[3] < 20:  # about 8 % of active users are stale
+                    flags |= _FLAG_STALE
+                elif d[3] < 25:  # about 2 % never signed in
+                    flags |= _FLAG_NEVER
+            if not seat and d[7] < 13 and ctx.typical:
+                flags |= _FLAG_FEDERATED
+            if d[8] < 64:
+                flags |= _FLAG_AD
+            self.flags[i] = flags
+            self.department[i] = 8 if seat else d[5] % len(DEPARTMENTS)
+            self.project[i] = int.from_bytes(d[9:12]) % self.projects
+
+    # Identity, cheap enough for the log generator to call per event.
+    def user_id(self, i: int) -> str:
+        return self.ctx.okta_id("00u", "user", i)
+
+    def index_of(self, user_id: str) -> int | None:
+        i = self.ctx.index_of("00u", "user", user_id)
+        return i if i is not None and i < self.count else None
+
+    def names(self, i: int) -> tuple[str, str]:
+        d = self.ctx.digest("user", i)
+        return _FIRST[d[10] % len(_FIRST)], _LAST[d[11] % len(_LAST)]
+
+    def login(self, i: int) -> str:
+        first, last = self.names(i)
+        return f"{first}.{last}{i}@{self.ctx.domain}".lower()
+
+    def status_of(self, i: int) -> str:
+        return STATUSES[self.status[i]]
+
+    def is_stale(self, i: int) -> bool:
+        return bool(self.flags[i] & _FLAG_STALE)
+
+    def is_federated(self, i: int) -> bool:
+        return bool(self.flags[i] & _FLAG_FEDERATED)
+
+    def in_ad_group(self, i: int) -> bool:
+        return bool(self.flags[i] & _FLAG_AD)
+
+    def has_mfa(self, i: int) -> bool:
+        """True when the user has an active factor beyond password/question."""
+        types = set(self.factor_types(i)) - {"question"}
+        return bool(types)
+
+    def has_phishing_resistant(self, i: int) -> bool:
+        return self.mfa[i] == _MFA_STRONG
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for code in range(len(STATUSES)):
+            counts[STATUSES[code]] = self.status.count(code)
+        return counts
+
+    # Dates, as days before the anchor.
+    def _timeline(self, i: int) -> dict[str, float | None]:
+        rng = self.ctx.rng("user-time", i)
+        status = self.status[i]
+        seat = self.seats.get(i)
+        recent_only = not self.ctx.typical
+        if status in (1, 2):  # STAGED, PROVISIONED
+            created = rng.uniform(1, 5) if recent_only else rng.uniform(1, 200)
+        else:
+            created = rng.uniform(40, 1500)
+        activated = None if status == 1 else created - rng.uniform(0, 1)
+        if seat:
+            last_login: float | None = seat.last_login_days
+        elif status == _ACTIVE:
+            if self.flags[i] & _FLAG_STALE:
+                last_login = min(created - 1, rng.uniform(91, 400))
+            elif self.flags[i] & _FLAG_NEVER:
+                last_login = None
+            else:
+                last_login = rng.uniform(0.01, 20 if recent_only else 30)
+        elif status in (1, 2):
+            last_login = None
+        else:
+            last_login = rng.uniform(1, min(created - 1, 400))
+        if status == 6:  # SUSPENDED
+            changed = rng.uniform(1, 30) if recent_only else rng.uniform(5, 300)
+        elif status in (3, 4, 5, 7):
+            changed = rng.uniform(0.1, 60)
+        else:
+            changed = activated if activated is not None else created
+        if seat and seat.status != "ACTIVE":
+            changed = seat.last_login_days - 5
+        if last_login is not None:
+            last_login = min(last_login, created - 0.01)
+            changed = min(changed or created, created)
+        if self.flags[i] & _FLAG_FEDERATED or status in (1, 2):
+            password: float | None = None
+        else:
+            password = rng.uniform(1, 55) if recent_only else rng.uniform(1, 700)
+            password = min(password, created)
+        return {
+            "created": created,
+            "activated": activated,
+            "lastLogin": last_login,
+            "statusChanged": min(changed or created, created),
+            "passwordChanged": password,
+        }
+
+    def build_user(self, i: int) -> dict[str, Any]:
+        ctx = self.ctx
+        user_id = self.user_id(i)
+        first, last = self.names(i)
+        login = self.login(i)
+        rng = ctx.rng("user-profile", i)
+        times = self._timeline(i)
+        stamps = {
+            key: (format_time(ctx.ago(days=value)) if value is not None else None)
+            for key, value in times.items()
+        }
+        last_updated = min(
+            value for value in times.values() if value is not None
+        )
+        provider = (
+            {"type": "FEDERATION", "name": "FEDERATION"}
+            if self.is_federated(i)
+            else {"type": "OKTA", "name": "OKTA"}
+        )
+        credentials: dict[str, Any] = {"provider": provider}
+        if provider["type"] == "OKTA" and self.status[i] not in (1, 2):
+            credentials["password"] = {}
+            question = _QUESTIONS[i % len(_QUESTIONS)][1]
+            credentials["recovery_question"] = {"question": question}
+        seat = self.seats.get(i)
+        title = (
+            "Identity Administrator" if seat else _TITLES[rng.randrange(len(_TITLES))]
+        )
+        status = self.status_of(i)
+        user: dict[str, Any] = {
+            "id": user_id,
+            "status": status,
+            "created": stamps["created"],
+            "activated": stamps["activated"],
+            "statusChanged": stamps["statusChanged"],
+            "lastLogin": stamps["lastLogin"],
+            "lastUpdated": format_time(ctx.ago(days=last_updated)),
+            "passwordChanged": stamps["passwordChanged"],
+            "type": {"id": ctx.okta_id("oty", "user-type", 0)},
+            "transitioningToStatus": None,
+            "profile": {
+                "firstName": first,
+                "lastName": last,
+                "mobilePhone": None,
+                "secondEmail": None,
+                "login": login,
+                "email": login,
+                "department": DEPARTMENTS[self.department[i]],
+                "title": title,
+                "employeeNumber": f"{100000 + i}",
+            },
+            "credentials": credentials,
+            "_links": {"self": ctx.link(f"/api/v1/users/{user_id}")},
+        }
+        return user
+
+    def _weak_factor_types(self, i: int) -> list[str]:
+        d = self.ctx.digest("user-factors", i)
+        choices = ("sms", "call", "email", "question")
+        first = choices[d[0] % 4]
+        if d[1] < 100:
+            second = choices[(d[0] + 1 + d[1] % 3) % 4]
+            return [first, second]
+        return [first]
+
+    def factor_types(self, i: int) -> list[str]:
+        status = self.status[i]
+        if status in (1, 2, 7):  # STAGED, PROVISIONED, DEPROVISIONED
+            return []
+        mfa = self.mfa[i]
+        d = self.ctx.digest("user-factors", i)
+        seat = self.seats.get(i)
+        if seat and seat.strength == "weak":
+            return ["sms"]
+        if mfa == _MFA_NONE:
+            return []
+        if mfa == _MFA_WEAK:
+            return self._weak_factor_types(i)
+        if mfa == _MFA_OTP:
+            base = ["token:software:totp"] if d[2] < 128 else ["push"]
+            return [*base, "sms"] if d[3] < 80 else base
+        if not self.ctx.typical:
+            return ["webauthn"] if d[2] < 128 else ["push", "signed_nonce"]
+        options = (
+            ["webauthn"],
+            ["push", "signed_nonce"],
+            ["u2f"],
+            ["token:hardware", "webauthn"],
+        )
+        chosen = list(options[d[2] % len(options)])
+        return [*chosen, "sms"] if d[3] < 60 else chosen
+
+    def build_factors(self, i: int) -> list[dict[str, Any]]:
+        ctx = self.ctx
+        user_id = self.user_id(i)
+        login = self.login(i)
+        rng = ctx.rng("user-factor-detail", i)
+        factors = []
+        for position, factor_type in enumerate(self.factor_types(i)):
+            factor_id = ctx.okta_id(
+                _FACTOR_PREFIX[factor_type], "factor", i * 8 + position
+            )
+            enrolled = ctx.stamp(days=rng.uniform(1, 30))
+            provider = _PROVIDER.get(factor_type, "OKTA")
+            if factor_type == "token:software:totp" and rng.random() < 0.5:
+                provider = "GOOGLE"
+            factor: dict[str, Any] = {
+                "id": factor_id,
+                "factorType": factor_type,
+                "provider": provider,
+                "vendorName": provider,
+                "status": "ACTIVE",
+                "created": enrolled,
+                "lastUpdated": enrolled,
+                "profile": self._factor_profile(factor_type, i, login, rng.random()),
+                "_links": {
+                    "self": ctx.link(f"/api/v1/users/{user_id}/factors/{factor_id}"),
+                    "user": ctx.link(f"/api/v1/users/{user_id}"),
+                },
+            }
+            factors.append(factor)
+        return factors
+
+    def _factor_profile(
+        self, factor_type: str, i: int, login: str, draw: float
+    ) -> dict[str, Any]:
+        phone = f"+1 415 555 {1000 + i % 9000:04d}"
+        if factor_type in ("sms", "call"):
+            return {"phoneNumber": phone}
+        if factor_type == "email":
+            return {"email": login}
+        if factor_type == "question":
+            key, text = _QUESTIONS[i % len(_QUESTIONS)]
+            return {"question": key, "questionText": text}
+        if factor_type == "push":
+            platform = "IOS" if draw < 0.6 else "ANDROID"
+            return {
+                "credentialId": login,
+                "deviceType": "SmartPhone_IPhone" if platform == "IOS" else "SmartPhone_Android",
+                "name": "Work phone",
+                "platform": platform,
+                "version": "9.31.0",
+            }
+        if factor_type == "webauthn":
+            name = "MacBook Touch ID" if draw < 0.5 else "YubiKey 5 NFC"
+            return {"authenticatorName": name, "credentialId": f"cred{i:x}w"}
+        if factor_type == "signed_nonce":
+            return {"credentialId": login, "name": "Okta FastPass", "platform": "MACOS"}
+        return {"credentialId": login}
+
+
+class UserSequence(Sequence[dict[str, Any]]):
+    """All users ordered by id, each built when it is read."""
+
+    def __init__(self, directory: UserDirectory) -> None:
+        self._directory = directory
+
+    def __len__(self) -> int:
+        return self._directory.count
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._directory.build_user(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("user index out of range")
+        return self._directory.build_user(index)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for i in range(len(self)):
+            yield self._directory.build_user(i)
