@@ -18,3 +18,7 @@ def mount(app: typer.Typer) -> None:
     from atomation.snapshot.evidence import cli as evidence_cli
 
     app.add_typer(evidence_cli.app, name="evidence")
+
+    from atomation.simulator import cli as simulator_cli
+
+    app.add_typer(simulator_cli.app, name="simulator")
