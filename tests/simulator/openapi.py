@@ -13,9 +13,18 @@ OpenAPI 3.0 schemas are not quite JSON Schema, so the spec is converted once:
 * ``readOnly``/``writeOnly``/``example``/``x-*`` annotations are kept (JSON Schema
   ignores them).
 
-One documented deviation from the spec is applied: access-policy constraint
-``types``/``methods`` are lowercase on the live API (okta-api.md §7, §11.9), while
-the spec enumerates them in uppercase, so those enums accept either case.
+Three documented deviations from the spec's schemas are applied, each where the
+live API (or the spec's own examples) differ from them:
+
+* access-policy constraint ``types``/``methods`` are lowercase on the live API
+  (okta-api.md §7, §11.9) while the spec enumerates them in uppercase, so those
+  enums accept either case;
+* Okta's first-party apps are OIDC apps named ``saasure`` (Admin Console) and
+  ``okta_enduser`` (Dashboard), while the spec's ``OpenIdConnectApplication.name``
+  enum lists only ``oidc_client``, so it also accepts those two names;
+* an IdP routing rule's provider may be of type ``OKTA`` (the spec's own
+  ``IDP_DISCOVERY`` rule example routes to ``OKTA``, okta-api.md §9.3), although
+  ``IdentityProviderType`` omits it.
 
 ``load_spec()`` returns ``None`` when ``shared/okta-openapi/`` is absent, so tests can
 skip with a clear reason.
@@ -42,6 +51,7 @@ SPEC_PATH = Path(
     )
 )
 _PLAIN = "__plain"
+_FIRST_PARTY_APP_NAMES = ("saasure", "okta_enduser")
 # Schemas whose enums the live API returns in another case than the spec lists.
 _CASE_INSENSITIVE_ENUMS = {
     "KnowledgeConstraint",
@@ -57,6 +67,8 @@ class OpenApiSpec:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         raw = document["components"]["schemas"]
+        _allow_first_party_app_names(raw)
+        _allow_okta_routing_provider(raw)
         self._discriminated = {
             name for name, schema in raw.items() if "discriminator" in schema
         }
@@ -146,6 +158,18 @@ class OpenApiSpec:
             out.setdefault("allOf", [])
             out["allOf"] = [*out["allOf"], *dispatch]
         return out
+
+
+def _allow_first_party_app_names(schemas: dict[str, Any]) -> None:
+    for part in schemas["OpenIdConnectApplication"].get("allOf", []):
+        name = part.get("properties", {}).get("name")
+        if name and "enum" in name:
+            name["enum"] = [*name["enum"], *_FIRST_PARTY_APP_NAMES]
+
+
+def _allow_okta_routing_provider(schemas: dict[str, Any]) -> None:
+    provider = schemas["IdpPolicyRuleActionProvider"]["properties"]
+    provider["type"] = {"anyOf": [provider["type"], {"const": "OKTA"}]}
 
 
 def _leaves(errors: list[ValidationError]) -> list[ValidationError]:

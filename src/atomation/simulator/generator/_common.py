@@ -25,12 +25,14 @@ from atomation.errors import AtomationError
 
 __all__ = [
     "BASE62",
+    "MAX_USERS",
     "MIN_USERS",
     "Context",
     "GeneratorError",
     "Plant",
     "Profile",
     "format_time",
+    "without_nulls",
 ]
 
 Profile = Literal["typical", "hardened"]
@@ -161,3 +163,16 @@ class Context:
         self.plants.append(
             Plant(f"typical-{key}", check, kind, object_id, name, detail)
         )
+
+
+def without_nulls(value: Any) -> Any:
+    """A copy without null-valued keys, for fields the spec does not mark nullable.
+
+    Okta omits or nulls such fields; the spec (and the SDK's models) accept
+    omission only.
+    """
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from atomation.simulator.generator._common import Context
+from atomation.simulator.generator._common import Context, without_nulls
 from atomation.simulator.generator.groups import GroupDirectory
 from atomation.simulator.generator.policies import PolicySet
 
@@ -164,7 +164,7 @@ class AppCatalog:
                         "settings": {"app": {"url": f"https://{slug}.example/login",
                                              "passwordField": "#password",
                                              "usernameField": "#username"}}})
-        return app
+        return without_nulls(app)
 
     def _oidc(self, app: dict[str, Any], spec: AppSpec, slug: str) -> None:
         ctx = self.ctx
@@ -278,7 +278,6 @@ class AppCatalog:
             stamp = ctx.stamp(days=rng.uniform(1, 300))
             out.append({
                 "id": user_id,
-                "externalId": None,
                 "created": stamp,
                 "lastUpdated": stamp,
                 "scope": "USER",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from atomation.simulator.generator._common import Context
+from atomation.simulator.generator._common import Context, without_nulls
 
 __all__ = ["build_idps"]
 
@@ -120,6 +120,7 @@ def build_idps(ctx: Context, *, admin_group: str, everyone: str) -> list[dict[st
         saml["issuerMode"] = "DYNAMIC"
         saml["policy"]["accountLink"] = {"action": "DISABLED", "filter": None}
     idps.append(saml)
+    idps = [without_nulls(idp) for idp in idps]
     if ctx.typical:
         target = ("IdentityProvider", saml_id, saml["name"])
         ctx.plant("idp-jit-admin-group", "idp.jit_provisioning", target,

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from atomation.simulator.generator._common import Context, format_time
+from atomation.simulator.generator._common import Context, format_time, without_nulls
 from atomation.simulator.generator.users import UserDirectory
 
 __all__ = ["WINDOW_DAYS", "LogStream"]
@@ -273,7 +273,7 @@ class LogStream:
         geo = {"city": city, "state": state, "country": country, "postalCode": postal,
                "geolocation": {"lat": lat, "lon": lon}}
         request_id = uuid.replace("-", "")[:24]
-        return {
+        return without_nulls({
             "uuid": uuid,
             "published": format_time(moment),
             "eventType": event_type,
@@ -307,7 +307,7 @@ class LogStream:
             "request": {"ipChain": [{"ip": ip, "geographicalContext": geo,
                                      "version": "V4", "source": None}]},
             "target": targets,
-        }
+        })
 
 
 def _running_sum(counts: list[int]) -> list[int]:

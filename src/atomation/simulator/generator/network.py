@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from atomation.simulator.generator._common import Context
+from atomation.simulator.generator._common import Context, without_nulls
 
 __all__ = ["ZoneIds", "build_trusted_origins", "build_zones"]
 
@@ -42,7 +42,7 @@ def _zone(
     zone_id = ctx.okta_id("nzo", "zone", index)
     rng = ctx.rng("zone", index)
     created = rng.uniform(300, 1200)
-    return {
+    return without_nulls({
         "type": zone_type,
         "id": zone_id,
         "name": name,
@@ -59,7 +59,7 @@ def _zone(
                 hints={"allow": ["POST"]},
             ),
         },
-    }
+    })
 
 
 def _cidr(value: str) -> dict[str, str]:

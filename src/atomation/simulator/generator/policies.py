@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from atomation.simulator.generator._common import Context
+from atomation.simulator.generator._common import Context, without_nulls
 
 __all__ = ["PolicySet"]
 
@@ -110,6 +110,7 @@ class PolicySet:
         }
         if settings is not None:
             policy["settings"] = settings
+        policy = without_nulls(policy)
         self.by_type.setdefault(policy_type, []).append(policy)
         self.by_id[policy_id] = policy
         self.rules[policy_id] = []
@@ -151,6 +152,7 @@ class PolicySet:
             },
             "type": _RULE_TYPE.get(policy["type"], policy["type"]),
         }
+        rule = without_nulls(rule)
         self.rules[policy["id"]].append(rule)
         return rule
 
@@ -412,10 +414,7 @@ class PolicySet:
                 mode=mode, strong=strong, reauth=reauth)
             sign_on["keepMeSignedIn"] = {
                 "postAuth": "ALLOWED" if keep_signed_in else "NOT_ALLOWED",
-                "postAuthPromptFrequency": "P30D" if keep_signed_in else None,
             }
-            if not keep_signed_in:
-                del sign_on["keepMeSignedIn"]["postAuthPromptFrequency"]
         return {"appSignOn": sign_on}
 
     def _access_conditions(self, *, zone: str | None = None,
@@ -536,10 +535,12 @@ class PolicySet:
             conditions["people"] = {"groups": {"include": [self.help_desk]}}
         partner = self.add_rule(
             policy, "Partner federation", priority=1, conditions=conditions,
-            actions={"idp": {"providers": [{"type": "SAML2", "id": self.saml_idp}]}})
+            actions={"idp": {"providers": [{"type": "SAML2", "id": self.saml_idp}],
+                             "idpSelectionType": "SPECIFIC"}})
         self.add_rule(policy, "Default Rule", priority=2, system=True,
                       conditions={"network": _anywhere()},
-                      actions={"idp": {"providers": [{"type": "OKTA"}]}})
+                      actions={"idp": {"providers": [{"type": "OKTA"}],
+                                       "idpSelectionType": "SPECIFIC"}})
         ctx.plant("idp-routing-admins", "idp.routing_admins",
                   ("PolicyRule", partner["id"], f"{policy['name']} / {partner['name']}"),
                   "members of an admin group are routed to an external SAML IdP")

@@ -380,7 +380,7 @@ class UserDirectory:
     def _factor_profile(
         self, factor_type: str, i: int, login: str, draw: float
     ) -> dict[str, Any]:
-        phone = f"+1 415 555 {1000 + i % 9000:04d}"
+        phone = f"+1415555{1000 + i % 9000:04d}"
         if factor_type in ("sms", "call"):
             return {"phoneNumber": phone}
         if factor_type == "email":
