@@ -15,6 +15,14 @@ def mount(app: typer.Typer) -> None:
 
     app.command("demo")(demo.demo_command)
 
+    from atomation.tenants import cli as tenants_cli
+
+    app.add_typer(tenants_cli.app, name="tenant")
+
+    from atomation.web import serve
+
+    app.command("serve")(serve.serve_command)
+
     from atomation.snapshot.evidence import cli as evidence_cli
 
     app.add_typer(evidence_cli.app, name="evidence")

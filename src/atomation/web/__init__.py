@@ -1,0 +1,1 @@
+"""The workspace web app (FastAPI); :func:`atomation.web.app.create_app` builds it."""
