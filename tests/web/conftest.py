@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +23,15 @@ START_TIMEOUT_SECONDS = 10.0
 class LiveApp:
     """A running web app: its base URL, and the store and settings behind it."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(self, settings_for: Callable[[str], Settings]) -> None:
+        """``settings_for`` gets the app's base URL (its port is known only now)."""
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self._socket.listen(64)
         self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        settings = settings_for(self.base_url)
+        runtime = Runtime(data_dir=settings.data_dir, _settings=settings)
+        self.runtime = runtime
         config = uvicorn.Config(
             create_app(runtime), log_level="warning", timeout_graceful_shutdown=2
         )
@@ -60,15 +63,28 @@ class LiveApp:
         self.runtime.close()
 
 
-@pytest.fixture
-def live_app(database_url: str, data_dir: Path) -> Iterator[LiveApp]:
-    """The app on SQLite and on PostgreSQL, host routing on ``PUBLIC_DOMAIN``."""
-    settings = load_settings(
-        data_dir=data_dir, database_url=database_url, public_domain=PUBLIC_DOMAIN
-    )
-    app = LiveApp(Runtime(data_dir=data_dir, _settings=settings))
+def _serve(settings_for: Callable[[str], Settings]) -> Iterator[LiveApp]:
+    app = LiveApp(settings_for)
     app.start()
     try:
         yield app
     finally:
         app.stop()
+
+
+@pytest.fixture
+def live_app(database_url: str, data_dir: Path) -> Iterator[LiveApp]:
+    """The app on SQLite and on PostgreSQL, host routing on ``PUBLIC_DOMAIN``."""
+    yield from _serve(
+        lambda _base_url: load_settings(
+            data_dir=data_dir, database_url=database_url, public_domain=PUBLIC_DOMAIN
+        )
+    )
+
+
+@pytest.fixture
+def path_routed_app(data_dir: Path) -> Iterator[LiveApp]:
+    """The app on SQLite with path-routed JWKS URLs under its own base URL."""
+    yield from _serve(
+        lambda base_url: load_settings(data_dir=data_dir, public_url=base_url)
+    )
