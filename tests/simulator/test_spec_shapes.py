@@ -33,12 +33,17 @@ def spec() -> OpenApiSpec:
 @pytest.fixture(scope="module", params=["typical", "hardened"])
 def org(request: pytest.FixtureRequest) -> Org:
     return generate_org(
-        seed=11, users=USERS, profile=request.param,
-        base_url="http://127.0.0.1:8080", now=NOW,
+        seed=11,
+        users=USERS,
+        profile=request.param,
+        base_url="http://127.0.0.1:8080",
+        now=NOW,
     )
 
 
-def _assert_valid(spec: OpenApiSpec, component: str, items: Iterable[dict[str, Any]]) -> int:
+def _assert_valid(
+    spec: OpenApiSpec, component: str, items: Iterable[dict[str, Any]]
+) -> int:
     checked = 0
     for item in items:
         errors = spec.errors(component, item)
@@ -69,7 +74,9 @@ def test_groups_and_group_rules_match_the_spec(spec: OpenApiSpec, org: Org) -> N
 def test_apps_and_assignments_match_the_spec(spec: OpenApiSpec, org: Org) -> None:
     _assert_valid(spec, "Application", org.apps)
     _assert_valid(
-        spec, "AppUser", itertools.chain.from_iterable(org.app_users(a["id"]) for a in org.apps)
+        spec,
+        "AppUser",
+        itertools.chain.from_iterable(org.app_users(a["id"]) for a in org.apps),
     )
     _assert_valid(
         spec,
@@ -78,15 +85,27 @@ def test_apps_and_assignments_match_the_spec(spec: OpenApiSpec, org: Org) -> Non
     )
 
 
-def test_policies_rules_and_mappings_match_the_spec(spec: OpenApiSpec, org: Org) -> None:
-    types = ["OKTA_SIGN_ON", "PASSWORD", "MFA_ENROLL", "ACCESS_POLICY",
-             "PROFILE_ENROLLMENT", "IDP_DISCOVERY", "POST_AUTH_SESSION", "ENTITY_RISK"]
+def test_policies_rules_and_mappings_match_the_spec(
+    spec: OpenApiSpec, org: Org
+) -> None:
+    types = [
+        "OKTA_SIGN_ON",
+        "PASSWORD",
+        "MFA_ENROLL",
+        "ACCESS_POLICY",
+        "PROFILE_ENROLLMENT",
+        "IDP_DISCOVERY",
+        "POST_AUTH_SESSION",
+        "ENTITY_RISK",
+    ]
     for policy_type in types:
         policies = org.policies(policy_type)
         _assert_valid(spec, "Policy", policies)
         for policy in policies:
             _assert_valid(spec, "PolicyRule", org.policy_rules(policy["id"]))
-    mappings = [m for p in org.policies("ACCESS_POLICY") for m in org.policy_mappings(p["id"])]
+    mappings = [
+        m for p in org.policies("ACCESS_POLICY") for m in org.policy_mappings(p["id"])
+    ]
     _assert_valid(spec, "PolicyMapping", mappings)
 
 
@@ -116,7 +135,8 @@ def test_authorization_servers_match_the_spec(spec: OpenApiSpec, org: Org) -> No
         _assert_valid(spec, "AuthorizationServerPolicy", policies)
         for policy in policies:
             _assert_valid(
-                spec, "AuthorizationServerPolicyRule",
+                spec,
+                "AuthorizationServerPolicyRule",
                 org.as_policy_rules(server["id"], policy["id"]),
             )
         _assert_valid(spec, "OAuth2Scope", org.as_scopes(server["id"]))
@@ -124,7 +144,9 @@ def test_authorization_servers_match_the_spec(spec: OpenApiSpec, org: Org) -> No
 
 
 def test_log_events_match_the_spec(spec: OpenApiSpec, org: Org) -> None:
-    events = org.log.events(since=org.log.anchor.replace(day=1, hour=0), until=org.log.anchor)
+    events = org.log.events(
+        since=org.log.anchor.replace(day=1, hour=0), until=org.log.anchor
+    )
     _assert_valid(spec, "LogEvent", itertools.islice(events, 3000))
     if org.misconfigurations:
         _assert_valid(spec, "LogEvent", org.log.incident_events)

@@ -163,9 +163,7 @@ class Org:
     # Roles --------------------------------------------------------------------
     @property
     def role_assignee_user_ids(self) -> Sequence[str]:
-        indices = sorted(
-            {*self._roles.assignee_indices, *self._extra_assignees()}
-        )
+        indices = sorted({*self._roles.assignee_indices, *self._extra_assignees()})
         return [self._users.user_id(i) for i in indices]
 
     def _extra_assignees(self) -> list[int]:

@@ -57,21 +57,32 @@ def generate_org(
         )
     anchor = (now or datetime.now(UTC)).astimezone(UTC)
     anchor = anchor.replace(microsecond=(anchor.microsecond // 1000) * 1000)
-    ctx = Context(seed=seed, users=users, profile=profile,
-                  base_url=base_url.rstrip("/"), anchor=anchor, classic=classic)
+    ctx = Context(
+        seed=seed,
+        users=users,
+        profile=profile,
+        base_url=base_url.rstrip("/"),
+        anchor=anchor,
+        classic=classic,
+    )
 
     directory = UserDirectory(ctx)
     groups = GroupDirectory(ctx, directory)
     zones, zone_ids = build_zones(ctx)
     origins = build_trusted_origins(ctx)
     idps = build_idps(ctx, admin_group=groups.help_desk_id, everyone=groups.everyone_id)
-    policies = PolicySet(ctx, everyone_id=groups.everyone_id,
-                         help_desk_id=groups.help_desk_id, zones=zone_ids,
-                         saml_idp_id=idps[1]["id"])
+    policies = PolicySet(
+        ctx,
+        everyone_id=groups.everyone_id,
+        help_desk_id=groups.help_desk_id,
+        zones=zone_ids,
+        saml_idp_id=idps[1]["id"],
+    )
     apps = AppCatalog(ctx, groups, policies)
     roles = RoleBook(ctx, groups, apps.service_apps)
-    servers = AuthServers(ctx, everyone=groups.everyone_id,
-                          client_ids=sorted(apps.service_apps.values()))
+    servers = AuthServers(
+        ctx, everyone=groups.everyone_id, client_ids=sorted(apps.service_apps.values())
+    )
     _plant_users(ctx, directory)
 
     catalog: dict[str, Any] = {
@@ -80,8 +91,17 @@ def generate_org(
         "signon_policy": policies.by_type["OKTA_SIGN_ON"][-1],
     }
     log = LogStream(ctx, directory, catalog)
-    plant_incidents(ctx, log, {"groups": groups, "apps": apps, "policies": policies,
-                               "zones": zones, "idps": idps})
+    plant_incidents(
+        ctx,
+        log,
+        {
+            "groups": groups,
+            "apps": apps,
+            "policies": policies,
+            "zones": zones,
+            "idps": idps,
+        },
+    )
 
     return Org(
         org_id=ctx.okta_id("00o", "org", 0),
@@ -119,10 +139,16 @@ def _plant_users(ctx: Context, users: UserDirectory) -> None:
             no_mfa += 1
             first_no_mfa = first_no_mfa if first_no_mfa is not None else i
     if first_stale is not None:
-        ctx.plant("users-stale", "user.stale_active",
-                  ("User", users.user_id(first_stale), users.login(first_stale)),
-                  f"{stale} ACTIVE users have not signed in for 90+ days")
+        ctx.plant(
+            "users-stale",
+            "user.stale_active",
+            ("User", users.user_id(first_stale), users.login(first_stale)),
+            f"{stale} ACTIVE users have not signed in for 90+ days",
+        )
     if first_no_mfa is not None:
-        ctx.plant("users-no-mfa", "user.no_mfa",
-                  ("User", users.user_id(first_no_mfa), users.login(first_no_mfa)),
-                  f"{no_mfa} ACTIVE users have no active second factor")
+        ctx.plant(
+            "users-no-mfa",
+            "user.no_mfa",
+            ("User", users.user_id(first_no_mfa), users.login(first_no_mfa)),
+            f"{no_mfa} ACTIVE users have no active second factor",
+        )

@@ -19,7 +19,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from atomation.errors import AtomationError
 
@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 Profile = Literal["typical", "hardened"]
+_T = TypeVar("_T")
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _INDEX_WIDTH = 5  # 62**5 ≈ 916 million objects of one kind
 # The admin roster and the planted findings need a few dozen named people.
@@ -135,7 +136,9 @@ class Context:
         return index if self.okta_id(prefix, kind, index) == okta_id else None
 
     def uuid(self, kind: str, index: int) -> str:
-        return str(uuid.UUID(bytes=_digest(self.seed, "uuid:" + kind, index), version=4))
+        return str(
+            uuid.UUID(bytes=_digest(self.seed, "uuid:" + kind, index), version=4)
+        )
 
     def ago(self, *, days: float = 0, minutes: float = 0) -> datetime:
         return self.anchor - timedelta(days=days, minutes=minutes)
@@ -165,14 +168,16 @@ class Context:
         )
 
 
-def without_nulls(value: Any) -> Any:
+def without_nulls(value: _T) -> _T:
     """A copy without null-valued keys, for fields the spec does not mark nullable.
 
     Okta omits or nulls such fields; the spec (and the SDK's models) accept
     omission only.
     """
     if isinstance(value, dict):
-        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+        return cast(
+            _T, {k: without_nulls(v) for k, v in value.items() if v is not None}
+        )
     if isinstance(value, list):
-        return [without_nulls(v) for v in value]
+        return cast(_T, [without_nulls(v) for v in value])
     return value

@@ -23,6 +23,9 @@ from atomation.simulator.generator.policies import PolicySet
 
 __all__ = ["AppCatalog", "AppSpec"]
 
+_EMAIL_NAME_ID = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+_PASSWORD_CONTEXT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"  # noqa: S105 - a SAML context, not a secret
+
 
 @dataclass
 class AppSpec:
@@ -45,43 +48,81 @@ def _specs(ctx: Context, extra: int) -> list[AppSpec]:
     specs = [
         AppSpec("Okta Admin Console", "saasure", policy="admin_console"),
         AppSpec("Okta Dashboard", "okta_enduser", policy="dashboard"),
-        AppSpec("Expense Portal", "web", groups=["dept:3"], direct_users=5,
-                grant_types=["authorization_code", "refresh_token"],
-                auth_method="private_key_jwt" if hardened else "client_secret_basic"),
-        AppSpec("Team Dashboard", "browser", groups=["dept:0"],
-                grant_types=["authorization_code"] if hardened
-                else ["authorization_code", "implicit"], auth_method="none"),
-        AppSpec("Reporting Service", "service", policy=None,
-                grant_types=["client_credentials"], auth_method="private_key_jwt"),
+        AppSpec(
+            "Expense Portal",
+            "web",
+            groups=["dept:3"],
+            direct_users=5,
+            grant_types=["authorization_code", "refresh_token"],
+            auth_method="private_key_jwt" if hardened else "client_secret_basic",
+        ),
+        AppSpec(
+            "Team Dashboard",
+            "browser",
+            groups=["dept:0"],
+            grant_types=["authorization_code"]
+            if hardened
+            else ["authorization_code", "implicit"],
+            auth_method="none",
+        ),
+        AppSpec(
+            "Reporting Service",
+            "service",
+            policy=None,
+            grant_types=["client_credentials"],
+            auth_method="private_key_jwt",
+        ),
         AppSpec("Salesforce", "saml", groups=["dept:1"], direct_users=8),
-        AppSpec("Workday", "saml", groups=["dept:4"], sensitive=True,
-                direct_users=3),
+        AppSpec("Workday", "saml", groups=["dept:4"], sensitive=True, direct_users=3),
         AppSpec("Company Wiki", "bookmark", groups=["dept:0", "dept:9"]),
     ]
     if ctx.typical:
         specs += [
-            AppSpec("Payroll", "saml", groups=["everyone"], sensitive=True,
-                    direct_users=2),
-            AppSpec("Legacy HR", "saml", policy="password_only", sha1=True,
-                    groups=["dept:4"]),
-            AppSpec("Legacy Directory Sync", "service", policy=None,
-                    grant_types=["client_credentials"],
-                    auth_method="client_secret_basic"),
-            AppSpec("Legacy Mobile", "native", grant_types=["password",
-                    "refresh_token"], auth_method="none", groups=["dept:1"]),
+            AppSpec(
+                "Payroll", "saml", groups=["everyone"], sensitive=True, direct_users=2
+            ),
+            AppSpec(
+                "Legacy HR",
+                "saml",
+                policy="password_only",
+                sha1=True,
+                groups=["dept:4"],
+            ),
+            AppSpec(
+                "Legacy Directory Sync",
+                "service",
+                policy=None,
+                grant_types=["client_credentials"],
+                auth_method="client_secret_basic",
+            ),
+            AppSpec(
+                "Legacy Mobile",
+                "native",
+                grant_types=["password", "refresh_token"],
+                auth_method="none",
+                groups=["dept:1"],
+            ),
             AppSpec("Vendor Portal", "swa", groups=["dept:6"], direct_users=4),
             AppSpec("Old Intranet", "bookmark", status="INACTIVE"),
         ]
     for k in range(extra):
-        specs.append(AppSpec(f"Line-of-business app {k + 1}", "saml" if k % 2 else "bookmark",
-                             groups=[f"project:{k}"], direct_users=2))
+        specs.append(
+            AppSpec(
+                f"Line-of-business app {k + 1}",
+                "saml" if k % 2 else "bookmark",
+                groups=[f"project:{k}"],
+                direct_users=2,
+            )
+        )
     return specs
 
 
 class AppCatalog:
     """The org's apps with assignments, mapped to their access policies."""
 
-    def __init__(self, ctx: Context, groups: GroupDirectory, policies: PolicySet) -> None:
+    def __init__(
+        self, ctx: Context, groups: GroupDirectory, policies: PolicySet
+    ) -> None:
         self.ctx = ctx
         self.groups_dir = groups
         self.apps: list[dict[str, Any]] = []
@@ -120,63 +161,118 @@ class AppCatalog:
         rng = ctx.rng("app", index)
         created = rng.uniform(100, 1400)
         links: dict[str, Any] = {
-            "appLinks": [{"name": spec.kind, "href": ctx.href(f"/home/{spec.kind}/{app_id}/1"),
-                          "type": "text/html"}],
+            "appLinks": [
+                {
+                    "name": spec.kind,
+                    "href": ctx.href(f"/home/{spec.kind}/{app_id}/1"),
+                    "type": "text/html",
+                }
+            ],
             "groups": ctx.link(f"/api/v1/apps/{app_id}/groups"),
             "users": ctx.link(f"/api/v1/apps/{app_id}/users"),
-            "logo": [{"name": "medium", "href": ctx.href("/assets/img/logos/default.png"),
-                      "type": "image/png"}],
+            "logo": [
+                {
+                    "name": "medium",
+                    "href": ctx.href("/assets/img/logos/default.png"),
+                    "type": "image/png",
+                }
+            ],
             "self": ctx.link(f"/api/v1/apps/{app_id}"),
             "deactivate": ctx.link(f"/api/v1/apps/{app_id}/lifecycle/deactivate"),
         }
         if spec.policy and spec.policy in policies.access:
             links["accessPolicy"] = ctx.link(
-                f"/api/v1/policies/{policies.access[spec.policy]['id']}")
+                f"/api/v1/policies/{policies.access[spec.policy]['id']}"
+            )
+        org_id = ctx.okta_id("00o", "org", 0)
         app: dict[str, Any] = {
             "id": app_id,
-            "orn": f"orn:okta:idp:{ctx.okta_id('00o', 'org', 0)}:apps:{spec.kind}:{app_id}",
+            "orn": f"orn:okta:idp:{org_id}:apps:{spec.kind}:{app_id}",
             "label": spec.label,
             "status": spec.status,
             "created": ctx.stamp(days=created),
             "lastUpdated": ctx.stamp(days=rng.uniform(1, created)),
-            "accessibility": {"selfService": False, "errorRedirectUrl": None,
-                              "loginRedirectUrl": None},
-            "visibility": {"autoSubmitToolbar": False,
-                           "hide": {"iOS": spec.kind == "service", "web": spec.kind == "service"}},
+            "accessibility": {
+                "selfService": False,
+                "errorRedirectUrl": None,
+                "loginRedirectUrl": None,
+            },
+            "visibility": {
+                "autoSubmitToolbar": False,
+                "hide": {"iOS": spec.kind == "service", "web": spec.kind == "service"},
+            },
             "features": [],
             "_links": links,
         }
         slug = spec.label.lower().replace(" ", "")
-        if spec.kind in ("saasure", "okta_enduser", "web", "browser", "service", "native"):
+        if spec.kind in (
+            "saasure",
+            "okta_enduser",
+            "web",
+            "browser",
+            "service",
+            "native",
+        ):
             self._oidc(app, spec, slug)
         elif spec.kind == "saml":
             self._saml(app, spec, slug, index)
         elif spec.kind == "bookmark":
-            app.update({"name": "bookmark", "signOnMode": "BOOKMARK",
-                        "credentials": {"userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"}},
-                        "settings": {"app": {"requestIntegration": False,
-                                             "url": f"https://{slug}.{ctx.domain}/"}}})
+            app.update(
+                {
+                    "name": "bookmark",
+                    "signOnMode": "BOOKMARK",
+                    "credentials": {
+                        "userNameTemplate": {
+                            "template": "${source.login}",
+                            "type": "BUILT_IN",
+                        }
+                    },
+                    "settings": {
+                        "app": {
+                            "requestIntegration": False,
+                            "url": f"https://{slug}.{ctx.domain}/",
+                        }
+                    },
+                }
+            )
         else:
-            app.update({"name": "template_sps", "signOnMode": "SECURE_PASSWORD_STORE",
-                        "credentials": {"scheme": "EDIT_USERNAME_AND_PASSWORD",
-                                        "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
-                                        "revealPassword": True},
-                        "settings": {"app": {"url": f"https://{slug}.example/login",
-                                             "passwordField": "#password",
-                                             "usernameField": "#username"}}})
+            app.update(
+                {
+                    "name": "template_sps",
+                    "signOnMode": "SECURE_PASSWORD_STORE",
+                    "credentials": {
+                        "scheme": "EDIT_USERNAME_AND_PASSWORD",
+                        "userNameTemplate": {
+                            "template": "${source.login}",
+                            "type": "BUILT_IN",
+                        },
+                        "revealPassword": True,
+                    },
+                    "settings": {
+                        "app": {
+                            "url": f"https://{slug}.example/login",
+                            "passwordField": "#password",
+                            "usernameField": "#username",
+                        }
+                    },
+                }
+            )
         return without_nulls(app)
 
     def _oidc(self, app: dict[str, Any], spec: AppSpec, slug: str) -> None:
         ctx = self.ctx
         first_party = spec.kind in ("saasure", "okta_enduser")
-        application_type = {"saasure": "web", "okta_enduser": "web"}.get(spec.kind, spec.kind)
+        application_type = {"saasure": "web", "okta_enduser": "web"}.get(
+            spec.kind, spec.kind
+        )
         grants = spec.grant_types or ["authorization_code", "refresh_token"]
         auth_method = spec.auth_method or "client_secret_basic"
         client: dict[str, Any] = {
             "application_type": application_type,
             "grant_types": grants,
-            "response_types": ["token"] if grants == ["client_credentials"] else
-            (["code", "token", "id_token"] if "implicit" in grants else ["code"]),
+            "response_types": ["token"]
+            if grants == ["client_credentials"]
+            else (["code", "token", "id_token"] if "implicit" in grants else ["code"]),
             "consent_method": "REQUIRED" if not first_party else "TRUSTED",
             "issuer_mode": "DYNAMIC",
         }
@@ -190,25 +286,35 @@ class AppCatalog:
             client["refresh_token"] = {"rotation_type": "ROTATE", "leeway": 30}
         if application_type == "service" and auth_method == "private_key_jwt":
             client["jwks_uri"] = f"https://keys.{ctx.domain}/{slug}/jwks.json"
-        app.update({
-            "name": spec.kind if first_party else "oidc_client",
-            "signOnMode": "OPENID_CONNECT",
-            "credentials": {
-                "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
-                "oauthClient": {
-                    "autoKeyRotation": True,
-                    "client_id": app["id"],
-                    "token_endpoint_auth_method": auth_method,
-                    "pkce_required": auth_method == "none",
+        app.update(
+            {
+                "name": spec.kind if first_party else "oidc_client",
+                "signOnMode": "OPENID_CONNECT",
+                "credentials": {
+                    "userNameTemplate": {
+                        "template": "${source.login}",
+                        "type": "BUILT_IN",
+                    },
+                    "oauthClient": {
+                        "autoKeyRotation": True,
+                        "client_id": app["id"],
+                        "token_endpoint_auth_method": auth_method,
+                        "pkce_required": auth_method == "none",
+                    },
                 },
-            },
-            "settings": {
-                "app": {},
-                "notifications": {"vpn": {"network": {"connection": "DISABLED"},
-                                          "message": None, "helpUrl": None}},
-                "oauthClient": client,
-            },
-        })
+                "settings": {
+                    "app": {},
+                    "notifications": {
+                        "vpn": {
+                            "network": {"connection": "DISABLED"},
+                            "message": None,
+                            "helpUrl": None,
+                        }
+                    },
+                    "oauthClient": client,
+                },
+            }
+        )
         if application_type == "service":
             self.service_apps[spec.label] = app["id"]
 
@@ -216,82 +322,99 @@ class AppCatalog:
         ctx = self.ctx
         algorithm = "RSA_SHA1" if spec.sha1 else "RSA_SHA256"
         digest = "SHA1" if spec.sha1 else "SHA256"
-        app.update({
-            "name": f"{slug}_{index}",
-            "signOnMode": "SAML_2_0",
-            "credentials": {
-                "userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
-                "signing": {"kid": ctx.uuid("app-key", index)[:43].replace("-", "")},
-            },
-            "settings": {
-                "app": {},
-                "signOn": {
-                    "defaultRelayState": "",
-                    "ssoAcsUrl": f"https://{slug}.example/saml/acs",
-                    "recipient": f"https://{slug}.example/saml/acs",
-                    "destination": f"https://{slug}.example/saml/acs",
-                    "audience": f"https://{slug}.example",
-                    "idpIssuer": "http://www.okta.com/${org.externalKey}",
-                    "subjectNameIdTemplate": "${user.userName}",
-                    "subjectNameIdFormat": "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
-                    "responseSigned": True,
-                    "assertionSigned": True,
-                    "signatureAlgorithm": algorithm,
-                    "digestAlgorithm": digest,
-                    "honorForceAuthn": True,
-                    "authnContextClassRef": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
-                    "requestCompressed": False,
-                    "allowMultipleAcsEndpoints": False,
-                    "samlAssertionLifetimeSeconds": 300,
-                    "attributeStatements": [],
+        app.update(
+            {
+                "name": f"{slug}_{index}",
+                "signOnMode": "SAML_2_0",
+                "credentials": {
+                    "userNameTemplate": {
+                        "template": "${source.login}",
+                        "type": "BUILT_IN",
+                    },
+                    "signing": {
+                        "kid": ctx.uuid("app-key", index)[:43].replace("-", "")
+                    },
                 },
-            },
-        })
+                "settings": {
+                    "app": {},
+                    "signOn": {
+                        "defaultRelayState": "",
+                        "ssoAcsUrl": f"https://{slug}.example/saml/acs",
+                        "recipient": f"https://{slug}.example/saml/acs",
+                        "destination": f"https://{slug}.example/saml/acs",
+                        "audience": f"https://{slug}.example",
+                        "idpIssuer": "http://www.okta.com/${org.externalKey}",
+                        "subjectNameIdTemplate": "${user.userName}",
+                        "subjectNameIdFormat": _EMAIL_NAME_ID,
+                        "responseSigned": True,
+                        "assertionSigned": True,
+                        "signatureAlgorithm": algorithm,
+                        "digestAlgorithm": digest,
+                        "honorForceAuthn": True,
+                        "authnContextClassRef": _PASSWORD_CONTEXT,
+                        "requestCompressed": False,
+                        "allowMultipleAcsEndpoints": False,
+                        "samlAssertionLifetimeSeconds": 300,
+                        "attributeStatements": [],
+                    },
+                },
+            }
+        )
 
     def _group_assignments(self, app_id: str, spec: AppSpec) -> list[dict[str, Any]]:
         ctx = self.ctx
         out = []
         for priority, key in enumerate(spec.groups):
             group_id = self._group_key(key)
-            out.append({
-                "id": group_id,
-                "priority": priority,
-                "lastUpdated": ctx.stamp(days=10 + priority),
-                "profile": {},
-                "_links": {
-                    "app": ctx.link(f"/api/v1/apps/{app_id}"),
-                    "group": ctx.link(f"/api/v1/groups/{group_id}"),
-                    "self": ctx.link(f"/api/v1/apps/{app_id}/groups/{group_id}"),
-                },
-            })
+            out.append(
+                {
+                    "id": group_id,
+                    "priority": priority,
+                    "lastUpdated": ctx.stamp(days=10 + priority),
+                    "profile": {},
+                    "_links": {
+                        "app": ctx.link(f"/api/v1/apps/{app_id}"),
+                        "group": ctx.link(f"/api/v1/groups/{group_id}"),
+                        "self": ctx.link(f"/api/v1/apps/{app_id}/groups/{group_id}"),
+                    },
+                }
+            )
         return sorted(out, key=lambda a: a["id"])
 
-    def _user_assignments(self, index: int, app_id: str, spec: AppSpec) -> list[dict[str, Any]]:
+    def _user_assignments(
+        self, index: int, app_id: str, spec: AppSpec
+    ) -> list[dict[str, Any]]:
         ctx = self.ctx
         users = self.groups_dir.users
         rng = ctx.rng("app-users", index)
-        chosen = sorted({rng.randrange(30, users.count) for _ in range(spec.direct_users)})
+        chosen = sorted(
+            {rng.randrange(30, users.count) for _ in range(spec.direct_users)}
+        )
         out = []
         for i in chosen:
             user_id = users.user_id(i)
             login = users.login(i)
             stamp = ctx.stamp(days=rng.uniform(1, 300))
-            out.append({
-                "id": user_id,
-                "created": stamp,
-                "lastUpdated": stamp,
-                "scope": "USER",
-                "status": "ACTIVE" if users.status_of(i) != "DEPROVISIONED" else "INACTIVE",
-                "statusChanged": stamp,
-                "passwordChanged": None,
-                "syncState": "DISABLED",
-                "credentials": {"userName": login},
-                "profile": {"email": login},
-                "_links": {
-                    "app": ctx.link(f"/api/v1/apps/{app_id}"),
-                    "user": ctx.link(f"/api/v1/users/{user_id}"),
-                },
-            })
+            out.append(
+                {
+                    "id": user_id,
+                    "created": stamp,
+                    "lastUpdated": stamp,
+                    "scope": "USER",
+                    "status": "ACTIVE"
+                    if users.status_of(i) != "DEPROVISIONED"
+                    else "INACTIVE",
+                    "statusChanged": stamp,
+                    "passwordChanged": None,
+                    "syncState": "DISABLED",
+                    "credentials": {"userName": login},
+                    "profile": {"email": login},
+                    "_links": {
+                        "app": ctx.link(f"/api/v1/apps/{app_id}"),
+                        "user": ctx.link(f"/api/v1/users/{user_id}"),
+                    },
+                }
+            )
         return out
 
     def _plant(self, policies: PolicySet) -> None:
@@ -300,31 +423,52 @@ class AppCatalog:
         if not ctx.typical:
             return
         payroll = by_label["Payroll"]
-        ctx.plant("everyone-sensitive-app", "app.everyone_assigned",
-                  ("Application", payroll["id"], payroll["label"]),
-                  "the sensitive app is assigned to the Everyone group")
+        ctx.plant(
+            "everyone-sensitive-app",
+            "app.everyone_assigned",
+            ("Application", payroll["id"], payroll["label"]),
+            "the sensitive app is assigned to the Everyone group",
+        )
         spa = by_label["Team Dashboard"]
-        ctx.plant("app-implicit-grant", "app.implicit_grant",
-                  ("Application", spa["id"], spa["label"]),
-                  "grant_types include implicit")
+        ctx.plant(
+            "app-implicit-grant",
+            "app.implicit_grant",
+            ("Application", spa["id"], spa["label"]),
+            "grant_types include implicit",
+        )
         mobile = by_label["Legacy Mobile"]
-        ctx.plant("app-password-grant", "app.password_grant",
-                  ("Application", mobile["id"], mobile["label"]),
-                  "grant_types include password (resource-owner password grant)")
+        ctx.plant(
+            "app-password-grant",
+            "app.password_grant",
+            ("Application", mobile["id"], mobile["label"]),
+            "grant_types include password (resource-owner password grant)",
+        )
         hr = by_label["Legacy HR"]
-        ctx.plant("app-saml-sha1", "app.saml_signing",
-                  ("Application", hr["id"], hr["label"]),
-                  "SAML signatureAlgorithm RSA_SHA1 and digestAlgorithm SHA1")
+        ctx.plant(
+            "app-saml-sha1",
+            "app.saml_signing",
+            ("Application", hr["id"], hr["label"]),
+            "SAML signatureAlgorithm RSA_SHA1 and digestAlgorithm SHA1",
+        )
         sync = by_label["Legacy Directory Sync"]
-        ctx.plant("service-app-client-secret", "app.client_auth_method",
-                  ("Application", sync["id"], sync["label"]),
-                  "a service client authenticates with client_secret_basic; "
-                  "private_key_jwt is expected")
+        ctx.plant(
+            "service-app-client-secret",
+            "app.client_auth_method",
+            ("Application", sync["id"], sync["label"]),
+            "a service client authenticates with client_secret_basic; "
+            "private_key_jwt is expected",
+        )
         vault = by_label["Vendor Portal"]
-        ctx.plant("app-password-vaulted", "app.password_vaulted_sso",
-                  ("Application", vault["id"], vault["label"]),
-                  "signOnMode SECURE_PASSWORD_STORE (password vaulting)")
+        ctx.plant(
+            "app-password-vaulted",
+            "app.password_vaulted_sso",
+            ("Application", vault["id"], vault["label"]),
+            "signOnMode SECURE_PASSWORD_STORE (password vaulting)",
+        )
         inactive = by_label["Old Intranet"]
-        ctx.plant("app-inactive", "app.inactive_or_unused",
-                  ("Application", inactive["id"], inactive["label"]),
-                  "an INACTIVE app integration left in place")
+        ctx.plant(
+            "app-inactive",
+            "app.inactive_or_unused",
+            ("Application", inactive["id"], inactive["label"]),
+            "an INACTIVE app integration left in place",
+        )

@@ -9,6 +9,7 @@ app, which Okta masters outside Okta.
 
 from __future__ import annotations
 
+import functools
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, overload
@@ -19,10 +20,28 @@ from atomation.simulator.generator.users import DEPARTMENTS, UserDirectory
 
 __all__ = ["GroupDirectory", "MemberIds"]
 
-_PROJECTS = (
-    "Apollo Borealis Cascade Delta Ember Falcon Granite Harbor Indigo Juniper Kestrel "
-    "Lumen Meridian Nimbus Orion Pioneer Quartz Redwood Summit Tundra"
-).split()
+_PROJECTS = [
+    "Apollo",
+    "Borealis",
+    "Cascade",
+    "Delta",
+    "Ember",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Indigo",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nimbus",
+    "Orion",
+    "Pioneer",
+    "Quartz",
+    "Redwood",
+    "Summit",
+    "Tundra",
+]
 
 
 class MemberIds(Sequence[str]):
@@ -60,23 +79,31 @@ class GroupDirectory:
         self._by_id: dict[str, dict[str, Any]] = {}
 
         self.everyone_id = self._add(
-            "Everyone", "All users in your organization", "BUILT_IN",
+            "Everyone",
+            "All users in your organization",
+            "BUILT_IN",
             lambda: range(users.count),
         )
         self.department_ids = [
             self._add(
-                name, f"Everyone in {name}", "OKTA_GROUP",
-                lambda d=d: self._where(lambda i: users.department[i] == d),
+                name,
+                f"Everyone in {name}",
+                "OKTA_GROUP",
+                functools.partial(self._where_byte, users.department, d),
             )
             for d, name in enumerate(DEPARTMENTS)
         ]
         help_desk = [s.index for s in users.seats.values() if s.via_group]
         self.help_desk_id = self._add(
-            HELP_DESK_GROUP, "Holds the Help Desk Administrator role", "OKTA_GROUP",
+            HELP_DESK_GROUP,
+            "Holds the Help Desk Administrator role",
+            "OKTA_GROUP",
             lambda: array("I", sorted(help_desk)),
         )
         self.ad_group_id = self._add(
-            "Domain Users", "Imported from Active Directory (corp.local)", "APP_GROUP",
+            "Domain Users",
+            "Imported from Active Directory (corp.local)",
+            "APP_GROUP",
             lambda: self._where(users.in_ad_group),
         )
         self.project_ids = [
@@ -84,11 +111,14 @@ class GroupDirectory:
                 f"Project {_PROJECTS[p % len(_PROJECTS)]} {p // len(_PROJECTS) + 1}",
                 "Project team",
                 "OKTA_GROUP",
-                lambda p=p: self._where(lambda i: users.project[i] == p),
+                functools.partial(self._where_byte, users.project, p),
             )
             for p in range(users.projects)
         ]
         self.rules = self._build_rules()
+
+    def _where_byte(self, values: Sequence[int], wanted: int) -> array[int]:
+        return array("I", (i for i, value in enumerate(values) if value == wanted))
 
     def _where(self, keep: Callable[[int], bool]) -> array[int]:
         return array("I", (i for i in range(self.users.count) if keep(i)))
@@ -172,7 +202,7 @@ class GroupDirectory:
 
     def _build_rules(self) -> list[dict[str, Any]]:
         ctx = self.ctx
-        rules = []
+        rules: list[dict[str, Any]] = []
         specs: list[tuple[str, str, list[str]]] = [
             (
                 f"Department: {name}",

@@ -20,9 +20,12 @@ def _idp_links(ctx: Context, idp_id: str) -> dict[str, Any]:
             f"/oauth2/v1/authorize?idp={idp_id}&client_id={{clientId}}"
             "&response_type={responseType}&response_mode={responseMode}"
             "&scope={scopes}&redirect_uri={redirectUri}&state={state}&nonce={nonce}",
-            templated=True, hints={"allow": ["GET"]}),
-        "clientRedirectUri": ctx.link("/oauth2/v1/authorize/callback",
-                                      hints={"allow": ["POST"]}),
+            templated=True,
+            hints={"allow": ["GET"]},
+        ),
+        "clientRedirectUri": ctx.link(
+            "/oauth2/v1/authorize/callback", hints={"allow": ["POST"]}
+        ),
     }
 
 
@@ -32,8 +35,10 @@ def _policy(ctx: Context, *, admin_group: str, everyone: str) -> dict[str, Any]:
             "action": "AUTO",
             "profileMaster": True,
             "groups": {"action": "ASSIGN", "assignments": [admin_group]},
-            "conditions": {"deprovisioned": {"action": "NONE"},
-                           "suspended": {"action": "NONE"}},
+            "conditions": {
+                "deprovisioned": {"action": "NONE"},
+                "suspended": {"action": "NONE"},
+            },
         }
         link: dict[str, Any] = {"action": "AUTO", "filter": None}
     else:
@@ -41,8 +46,10 @@ def _policy(ctx: Context, *, admin_group: str, everyone: str) -> dict[str, Any]:
             "action": "DISABLED",
             "profileMaster": False,
             "groups": {"action": "NONE"},
-            "conditions": {"deprovisioned": {"action": "NONE"},
-                           "suspended": {"action": "NONE"}},
+            "conditions": {
+                "deprovisioned": {"action": "NONE"},
+                "suspended": {"action": "NONE"},
+            },
         }
         link = {"action": "AUTO", "filter": {"groups": {"include": [everyone]}}}
     return {
@@ -57,12 +64,14 @@ def _policy(ctx: Context, *, admin_group: str, everyone: str) -> dict[str, Any]:
     }
 
 
-def build_idps(ctx: Context, *, admin_group: str, everyone: str) -> list[dict[str, Any]]:
+def build_idps(
+    ctx: Context, *, admin_group: str, everyone: str
+) -> list[dict[str, Any]]:
     idps = []
     google_id = ctx.okta_id("0oa", "idp", 0)
     saml_id = ctx.okta_id("0oa", "idp", 1)
     rng = ctx.rng("idp", 0)
-    google = {
+    google: dict[str, Any] = {
         "id": google_id,
         "type": "GOOGLE",
         "name": "Google Workspace",
@@ -73,10 +82,14 @@ def build_idps(ctx: Context, *, admin_group: str, everyone: str) -> list[dict[st
         "protocol": {
             "type": "OIDC",
             "endpoints": {
-                "authorization": {"url": "https://accounts.google.com/o/oauth2/auth",
-                                  "binding": "HTTP-REDIRECT"},
-                "token": {"url": "https://www.googleapis.com/oauth2/v3/token",
-                          "binding": "HTTP-POST"},
+                "authorization": {
+                    "url": "https://accounts.google.com/o/oauth2/auth",
+                    "binding": "HTTP-REDIRECT",
+                },
+                "token": {
+                    "url": "https://www.googleapis.com/oauth2/v3/token",
+                    "binding": "HTTP-POST",
+                },
             },
             "scopes": ["profile", "email", "openid"],
             "credentials": {"client": {"client_id": "google-client-id-for-okta"}},
@@ -98,20 +111,27 @@ def build_idps(ctx: Context, *, admin_group: str, everyone: str) -> list[dict[st
         "protocol": {
             "type": "SAML2",
             "endpoints": {
-                "sso": {"url": "https://idp.partner.example/sso/saml",
-                        "binding": "HTTP-POST", "destination": "https://idp.partner.example/sso/saml"},
+                "sso": {
+                    "url": "https://idp.partner.example/sso/saml",
+                    "binding": "HTTP-POST",
+                    "destination": "https://idp.partner.example/sso/saml",
+                },
                 "acs": {"binding": "HTTP-POST", "type": "INSTANCE"},
             },
             "algorithms": {
                 "request": {"signature": {"algorithm": sha, "scope": "REQUEST"}},
                 "response": {"signature": {"algorithm": sha, "scope": "ANY"}},
             },
-            "settings": {"nameFormat": "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"},
-            "credentials": {"trust": {
-                "issuer": "https://idp.partner.example",
-                "audience": ctx.href(f"/saml2/service-provider/{saml_id}"),
-                "kid": ctx.uuid("idp-key", 1),
-            }},
+            "settings": {
+                "nameFormat": "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+            },
+            "credentials": {
+                "trust": {
+                    "issuer": "https://idp.partner.example",
+                    "audience": ctx.href(f"/saml2/service-provider/{saml_id}"),
+                    "kid": ctx.uuid("idp-key", 1),
+                }
+            },
         },
         "policy": _policy(ctx, admin_group=admin_group, everyone=everyone),
         "_links": _idp_links(ctx, saml_id),
@@ -123,14 +143,29 @@ def build_idps(ctx: Context, *, admin_group: str, everyone: str) -> list[dict[st
     idps = [without_nulls(idp) for idp in idps]
     if ctx.typical:
         target = ("IdentityProvider", saml_id, saml["name"])
-        ctx.plant("idp-jit-admin-group", "idp.jit_provisioning", target,
-                  "provisioning.action AUTO with groups.action ASSIGN into an admin "
-                  "group; JIT must not grant privilege")
-        ctx.plant("idp-account-link-auto", "idp.account_link_auto", target,
-                  "accountLink.action AUTO with no filter")
-        ctx.plant("idp-saml-sha1", "idp.saml_algorithms", target,
-                  "request and response signatures use SHA-1; SHA-256 is required")
-        ctx.plant("idp-no-issuer-mode", "idp.issuer_mode", target,
-                  "the IdP has no issuerMode; set ORG_URL, CUSTOM_URL or DYNAMIC "
-                  "explicitly")
+        ctx.plant(
+            "idp-jit-admin-group",
+            "idp.jit_provisioning",
+            target,
+            "provisioning.action AUTO with groups.action ASSIGN into an admin "
+            "group; JIT must not grant privilege",
+        )
+        ctx.plant(
+            "idp-account-link-auto",
+            "idp.account_link_auto",
+            target,
+            "accountLink.action AUTO with no filter",
+        )
+        ctx.plant(
+            "idp-saml-sha1",
+            "idp.saml_algorithms",
+            target,
+            "request and response signatures use SHA-1; SHA-256 is required",
+        )
+        ctx.plant(
+            "idp-no-issuer-mode",
+            "idp.issuer_mode",
+            target,
+            "the IdP has no issuerMode; set ORG_URL, CUSTOM_URL or DYNAMIC explicitly",
+        )
     return idps

@@ -21,6 +21,7 @@ follow okta-api.md §5 and the spec's ``LogEvent``.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,44 +41,165 @@ _BACKGROUND: tuple[tuple[str, float, str, str, str], ...] = (
     ("user.session.start", 0.22, "SUCCESS", "INFO", "User login to Okta"),
     ("user.authentication.sso", 0.22, "SUCCESS", "INFO", "User single sign on to app"),
     ("policy.evaluate_sign_on", 0.14, "ALLOW", "INFO", "Evaluation of sign-on policy"),
-    ("user.authentication.auth_via_mfa", 0.12, "SUCCESS", "INFO",
-     "Authentication of user via MFA"),
+    (
+        "user.authentication.auth_via_mfa",
+        0.12,
+        "SUCCESS",
+        "INFO",
+        "Authentication of user via MFA",
+    ),
     ("user.session.end", 0.10, "SUCCESS", "INFO", "User logout from Okta"),
     ("user.authentication.verify", 0.06, "SUCCESS", "INFO", "Verify user identity"),
-    ("app.oauth2.token.grant.access_token", 0.04, "SUCCESS", "INFO",
-     "OAuth2 access token is granted"),
+    (
+        "app.oauth2.token.grant.access_token",
+        0.04,
+        "SUCCESS",
+        "INFO",
+        "OAuth2 access token is granted",
+    ),
     ("user.session.start:failure", 0.02, "FAILURE", "WARN", "User login to Okta"),
-    ("user.account.update_password", 0.01, "SUCCESS", "INFO", "User update password for Okta"),
-    ("group.user_membership.add", 0.006, "SUCCESS", "INFO", "Add user to group membership"),
-    ("user.session.access_admin_app", 0.005, "SUCCESS", "INFO",
-     "User accessing Okta admin app"),
-    ("user.mfa.factor.activate", 0.004, "SUCCESS", "INFO", "Activate factor or authenticator"),
-    ("application.user_membership.add", 0.004, "SUCCESS", "INFO",
-     "Add user to application membership"),
-    ("user.account.reset_password", 0.002, "SUCCESS", "INFO", "Fulfill password reset request"),
-    ("security.threat.detected", 0.002, "DENY", "WARN", "Request from suspicious actor"),
+    (
+        "user.account.update_password",
+        0.01,
+        "SUCCESS",
+        "INFO",
+        "User update password for Okta",
+    ),
+    (
+        "group.user_membership.add",
+        0.006,
+        "SUCCESS",
+        "INFO",
+        "Add user to group membership",
+    ),
+    (
+        "user.session.access_admin_app",
+        0.005,
+        "SUCCESS",
+        "INFO",
+        "User accessing Okta admin app",
+    ),
+    (
+        "user.mfa.factor.activate",
+        0.004,
+        "SUCCESS",
+        "INFO",
+        "Activate factor or authenticator",
+    ),
+    (
+        "application.user_membership.add",
+        0.004,
+        "SUCCESS",
+        "INFO",
+        "Add user to application membership",
+    ),
+    (
+        "user.account.reset_password",
+        0.002,
+        "SUCCESS",
+        "INFO",
+        "Fulfill password reset request",
+    ),
+    (
+        "security.threat.detected",
+        0.002,
+        "DENY",
+        "WARN",
+        "Request from suspicious actor",
+    ),
     ("user.account.lock", 0.0015, "SUCCESS", "WARN", "Max sign in attempts exceeded"),
     ("security.request.blocked", 0.001, "DENY", "WARN", "Request blocked"),
-    ("user.mfa.okta_verify.deny_push", 0.0005, "FAILURE", "WARN", "User rejected Okta push verify"),
+    (
+        "user.mfa.okta_verify.deny_push",
+        0.0005,
+        "FAILURE",
+        "WARN",
+        "User rejected Okta push verify",
+    ),
     ("system.org.rate_limit.warning", 0.0002, "SUCCESS", "WARN", "Rate limit warning"),
 )
 # Share of each hour of the (UTC) day in the daily traffic, normalised to mean 1.
-_HOURLY = [0.3, 0.25, 0.2, 0.2, 0.25, 0.4, 0.7, 1.1, 1.5, 1.7, 1.7, 1.6,
-           1.5, 1.6, 1.7, 1.6, 1.5, 1.3, 1.0, 0.8, 0.6, 0.5, 0.4, 0.35]
+_HOURLY = [
+    0.3,
+    0.25,
+    0.2,
+    0.2,
+    0.25,
+    0.4,
+    0.7,
+    1.1,
+    1.5,
+    1.7,
+    1.7,
+    1.6,
+    1.5,
+    1.6,
+    1.7,
+    1.6,
+    1.5,
+    1.3,
+    1.0,
+    0.8,
+    0.6,
+    0.5,
+    0.4,
+    0.35,
+]
 _HOURLY_MEAN = sum(_HOURLY) / 24
 _CITIES = (
-    ("San Francisco", "California", "United States", "94107", 37.77, -122.41, "73.93.0.0", 7922, "comcast"),
-    ("New York", "New York", "United States", "10001", 40.75, -73.99, "96.242.0.0", 701, "verizon"),
+    (
+        "San Francisco",
+        "California",
+        "United States",
+        "94107",
+        37.77,
+        -122.41,
+        "73.93.0.0",
+        7922,
+        "comcast",
+    ),
+    (
+        "New York",
+        "New York",
+        "United States",
+        "10001",
+        40.75,
+        -73.99,
+        "96.242.0.0",
+        701,
+        "verizon",
+    ),
     ("Toronto", "Ontario", "Canada", "M5H", 43.65, -79.38, "99.224.0.0", 812, "rogers"),
-    ("Chicago", "Illinois", "United States", "60601", 41.88, -87.62, "24.15.0.0", 7922, "comcast"),
+    (
+        "Chicago",
+        "Illinois",
+        "United States",
+        "60601",
+        41.88,
+        -87.62,
+        "24.15.0.0",
+        7922,
+        "comcast",
+    ),
 )
 _AGENTS = (
-    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15",
-     "Mac OS X", "SAFARI"),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36",
-     "Windows 10", "CHROME"),
-    ("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-     "Linux", "FIREFOX"),
+    (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 "
+        "Safari/605.1.15",
+        "Mac OS X",
+        "SAFARI",
+    ),
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+        "Chrome/126.0 Safari/537.36",
+        "Windows 10",
+        "CHROME",
+    ),
+    (
+        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        "Linux",
+        "FIREFOX",
+    ),
 )
 SPRAY_IP = "45.155.205.17"
 
@@ -85,7 +207,9 @@ SPRAY_IP = "45.155.205.17"
 class LogStream:
     """The org's System Log as a lazily generated, time-ordered stream."""
 
-    def __init__(self, ctx: Context, users: UserDirectory, directory: dict[str, Any]) -> None:
+    def __init__(
+        self, ctx: Context, users: UserDirectory, directory: dict[str, Any]
+    ) -> None:
         self.ctx = ctx
         self.users = users
         self.anchor = ctx.anchor
@@ -160,7 +284,9 @@ class LogStream:
                 total += cumulative[inner_high - 1] - cumulative[inner_low - 1]
             for slot in {low, high - 1}:
                 total += sum(
-                    1 for stamp in self._slot_times(name, slot) if lower <= stamp < upper
+                    1
+                    for stamp in self._slot_times(name, slot)
+                    if lower <= stamp < upper
                 )
         for slot in range(low, high):
             for event in self._incidents.get(slot, []):
@@ -190,7 +316,9 @@ class LogStream:
         offsets = sorted(rng.random() for _ in range(count))
         return [format_time(base + offset * SLOT) for offset in offsets]
 
-    def _slot_events(self, slot: int, event_types: frozenset[str] | None) -> list[dict[str, Any]]:
+    def _slot_events(
+        self, slot: int, event_types: frozenset[str] | None
+    ) -> list[dict[str, Any]]:
         batch: list[dict[str, Any]] = []
         for name in self._selected(event_types):
             count = self._counts[name][slot]
@@ -207,7 +335,7 @@ class LogStream:
         return batch
 
     # Event builders -----------------------------------------------------------
-    def _pick_user(self, rng: Any) -> int:
+    def _pick_user(self, rng: random.Random) -> int:
         users = self.users
         i = rng.randrange(users.count)
         for _ in range(8):
@@ -218,12 +346,17 @@ class LogStream:
 
     def actor_user(self, i: int) -> dict[str, Any]:
         first, last = self.users.names(i)
-        return {"id": self.users.user_id(i), "type": "User",
-                "alternateId": self.users.login(i), "displayName": f"{first} {last}",
-                "detailEntry": None}
+        return {
+            "id": self.users.user_id(i),
+            "type": "User",
+            "alternateId": self.users.login(i),
+            "displayName": f"{first} {last}",
+            "detailEntry": None,
+        }
 
-    def _background(self, name: str, slot: int, j: int, moment: datetime,
-                    rng: Any) -> dict[str, Any]:
+    def _background(
+        self, name: str, slot: int, j: int, moment: datetime, rng: random.Random
+    ) -> dict[str, Any]:
         event_type, _share, result, severity, message = self._types[name]
         event_type = event_type.split(":")[0]
         directory = self._directory
@@ -235,79 +368,158 @@ class LogStream:
         actor = self.actor_user(i)
         targets: list[dict[str, Any]] = []
         reason = None
-        if event_type in ("user.authentication.sso", "application.user_membership.add",
-                          "app.oauth2.token.grant.access_token"):
+        if event_type in (
+            "user.authentication.sso",
+            "application.user_membership.add",
+            "app.oauth2.token.grant.access_token",
+        ):
             app = directory["apps"][rng.randrange(len(directory["apps"]))]
-            targets.append({"id": app["id"], "type": "AppInstance", "alternateId": app["label"],
-                            "displayName": app["label"], "detailEntry": None})
+            targets.append(
+                {
+                    "id": app["id"],
+                    "type": "AppInstance",
+                    "alternateId": app["label"],
+                    "displayName": app["label"],
+                    "detailEntry": None,
+                }
+            )
         elif event_type == "policy.evaluate_sign_on":
             policy = directory["signon_policy"]
-            targets.append({"id": policy["id"], "type": "Policy", "alternateId": "unknown",
-                            "displayName": policy["name"], "detailEntry": None})
+            targets.append(
+                {
+                    "id": policy["id"],
+                    "type": "Policy",
+                    "alternateId": "unknown",
+                    "displayName": policy["name"],
+                    "detailEntry": None,
+                }
+            )
         elif event_type == "group.user_membership.add":
             group = directory["groups"][rng.randrange(len(directory["groups"]))]
-            targets.append({"id": group["id"], "type": "UserGroup", "alternateId": "unknown",
-                            "displayName": group["profile"]["name"], "detailEntry": None})
+            targets.append(
+                {
+                    "id": group["id"],
+                    "type": "UserGroup",
+                    "alternateId": "unknown",
+                    "displayName": group["profile"]["name"],
+                    "detailEntry": None,
+                }
+            )
         elif result == "FAILURE" and event_type == "user.session.start":
-            reason = "INVALID_CREDENTIALS" if rng.random() < 0.8 else "VERIFICATION_ERROR"
+            reason = (
+                "INVALID_CREDENTIALS" if rng.random() < 0.8 else "VERIFICATION_ERROR"
+            )
         if event_type.startswith("user.") and not targets:
             targets.append({**actor, "type": "User"})
         ip = None
         if event_type in ("security.threat.detected", "security.request.blocked"):
             ip = f"185.220.101.{rng.randrange(1, 250)}"
         return self.build(
-            uuid=self.ctx.uuid(f"log:{name}:{slot}", j), moment=moment,
-            event_type=event_type, severity=severity, message=message, actor=actor,
-            targets=targets, result=result, reason=reason, rng=rng, ip=ip)
+            uuid=self.ctx.uuid(f"log:{name}:{slot}", j),
+            moment=moment,
+            event_type=event_type,
+            severity=severity,
+            message=message,
+            actor=actor,
+            targets=targets,
+            result=result,
+            reason=reason,
+            rng=rng,
+            ip=ip,
+        )
 
-    def build(self, *, uuid: str, moment: datetime, event_type: str, severity: str,
-              message: str, actor: dict[str, Any], targets: list[dict[str, Any]],
-              result: str, reason: str | None, rng: Any, ip: str | None = None,
-              is_proxy: bool = False) -> dict[str, Any]:
+    def build(
+        self,
+        *,
+        uuid: str,
+        moment: datetime,
+        event_type: str,
+        severity: str,
+        message: str,
+        actor: dict[str, Any],
+        targets: list[dict[str, Any]],
+        result: str,
+        reason: str | None,
+        rng: random.Random,
+        ip: str | None = None,
+        is_proxy: bool = False,
+    ) -> dict[str, Any]:
         city, state, country, postal, lat, lon, prefix, asn, isp = _CITIES[
-            rng.randrange(len(_CITIES))]
+            rng.randrange(len(_CITIES))
+        ]
         agent, os_name, browser = _AGENTS[rng.randrange(len(_AGENTS))]
         if ip is None:
             a, b, *_ = prefix.split(".")
             ip = f"{a}.{b}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        geo = {"city": city, "state": state, "country": country, "postalCode": postal,
-               "geolocation": {"lat": lat, "lon": lon}}
+        geo = {
+            "city": city,
+            "state": state,
+            "country": country,
+            "postalCode": postal,
+            "geolocation": {"lat": lat, "lon": lon},
+        }
         request_id = uuid.replace("-", "")[:24]
-        return without_nulls({
-            "uuid": uuid,
-            "published": format_time(moment),
-            "eventType": event_type,
-            "version": "0",
-            "severity": severity,
-            "legacyEventType": None,
-            "displayMessage": message,
-            "actor": actor,
-            "client": {
-                "userAgent": {"rawUserAgent": agent, "os": os_name, "browser": browser},
-                "zone": "null",
-                "device": "Computer",
-                "id": None,
-                "ipAddress": ip,
-                "geographicalContext": geo,
-            },
-            "device": None,
-            "authenticationContext": {
-                "authenticationProvider": None, "credentialProvider": None,
-                "credentialType": None, "issuer": None, "interface": None,
-                "authenticationStep": 0,
-                "externalSessionId": "102" + request_id[:22],
-            },
-            "outcome": {"result": result, "reason": reason},
-            "securityContext": {"asNumber": asn, "asOrg": isp, "isp": isp,
-                                "domain": f"{isp}.net", "isProxy": is_proxy},
-            "debugContext": {"debugData": {"requestId": request_id,
-                                           "requestUri": "/idp/idx/identify",
-                                           "url": "/idp/idx/identify?"}},
-            "transaction": {"type": "WEB", "id": request_id, "detail": {}},
-            "request": {"ipChain": [{"ip": ip, "geographicalContext": geo,
-                                     "version": "V4", "source": None}]},
-            "target": targets,
-        })
+        return without_nulls(
+            {
+                "uuid": uuid,
+                "published": format_time(moment),
+                "eventType": event_type,
+                "version": "0",
+                "severity": severity,
+                "legacyEventType": None,
+                "displayMessage": message,
+                "actor": actor,
+                "client": {
+                    "userAgent": {
+                        "rawUserAgent": agent,
+                        "os": os_name,
+                        "browser": browser,
+                    },
+                    "zone": "null",
+                    "device": "Computer",
+                    "id": None,
+                    "ipAddress": ip,
+                    "geographicalContext": geo,
+                },
+                "device": None,
+                "authenticationContext": {
+                    "authenticationProvider": None,
+                    "credentialProvider": None,
+                    "credentialType": None,
+                    "issuer": None,
+                    "interface": None,
+                    "authenticationStep": 0,
+                    "externalSessionId": "102" + request_id[:22],
+                },
+                "outcome": {"result": result, "reason": reason},
+                "securityContext": {
+                    "asNumber": asn,
+                    "asOrg": isp,
+                    "isp": isp,
+                    "domain": f"{isp}.net",
+                    "isProxy": is_proxy,
+                },
+                "debugContext": {
+                    "debugData": {
+                        "requestId": request_id,
+                        "requestUri": "/idp/idx/identify",
+                        "url": "/idp/idx/identify?",
+                    }
+                },
+                "transaction": {"type": "WEB", "id": request_id, "detail": {}},
+                "request": {
+                    "ipChain": [
+                        {
+                            "ip": ip,
+                            "geographicalContext": geo,
+                            "version": "V4",
+                            "source": None,
+                        }
+                    ]
+                },
+                "target": targets,
+            }
+        )
 
 
 def _running_sum(counts: list[int]) -> list[int]:
@@ -316,4 +528,3 @@ def _running_sum(counts: list[int]) -> list[int]:
         total += value
         running.append(total)
     return running
-

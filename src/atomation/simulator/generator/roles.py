@@ -34,8 +34,9 @@ ROLE_LABELS = {
 class RoleBook:
     """Every role assignment in the org, by user, group and client."""
 
-    def __init__(self, ctx: Context, groups: GroupDirectory,
-                 service_apps: dict[str, str]) -> None:
+    def __init__(
+        self, ctx: Context, groups: GroupDirectory, service_apps: dict[str, str]
+    ) -> None:
         self.ctx = ctx
         self.groups = groups
         users = groups.users
@@ -52,22 +53,32 @@ class RoleBook:
                 group_id = groups.help_desk_id
                 if group_id not in self.group_roles:
                     self.group_roles[group_id] = [
-                        self._assignment(seat.role, "GROUP", f"/api/v1/groups/{group_id}")]
+                        self._assignment(
+                            seat.role, "GROUP", f"/api/v1/groups/{group_id}"
+                        )
+                    ]
                 assignment = dict(self.group_roles[group_id][0])
                 self.user_roles.setdefault(user_id, []).append(assignment)
             else:
                 self.user_roles.setdefault(user_id, []).append(
-                    self._assignment(seat.role, "USER", f"/api/v1/users/{user_id}"))
+                    self._assignment(seat.role, "USER", f"/api/v1/users/{user_id}")
+                )
         self.assignee_indices = sorted(assignees)
         for label, app_id in service_apps.items():
-            role = "SUPER_ADMIN" if label == "Legacy Directory Sync" else "READ_ONLY_ADMIN"
+            role = (
+                "SUPER_ADMIN" if label == "Legacy Directory Sync" else "READ_ONLY_ADMIN"
+            )
             self.client_roles[app_id] = [
-                self._assignment(role, "CLIENT", f"/oauth2/v1/clients/{app_id}")]
+                self._assignment(role, "CLIENT", f"/oauth2/v1/clients/{app_id}")
+            ]
             if role == "SUPER_ADMIN":
-                ctx.plant("service-app-super-admin", "admin.service_app_roles",
-                          ("Application", app_id, label),
-                          "a service app holds SUPER_ADMIN; READ_ONLY_ADMIN or a "
-                          "scoped custom role is expected")
+                ctx.plant(
+                    "service-app-super-admin",
+                    "admin.service_app_roles",
+                    ("Application", app_id, label),
+                    "a service app holds SUPER_ADMIN; READ_ONLY_ADMIN or a "
+                    "scoped custom role is expected",
+                )
         self._plant(users.seats)
 
     def _assignment(self, role: str, how: str, assignee: str) -> dict[str, Any]:
@@ -94,7 +105,9 @@ class RoleBook:
                     "role": ctx.link(f"/api/v1/iam/roles/{role_id}"),
                     "resource-set": ctx.link(f"/api/v1/iam/resource-sets/{set_id}"),
                     "permissions": ctx.link(f"/api/v1/iam/roles/{role_id}/permissions"),
-                    "member": ctx.link(f"/api/v1/iam/resource-sets/{set_id}/bindings/{role_id}/members"),
+                    "member": ctx.link(
+                        f"/api/v1/iam/resource-sets/{set_id}/bindings/{role_id}/members"
+                    ),
                 },
             }
         return {
@@ -108,14 +121,22 @@ class RoleBook:
             "_links": links,
         }
 
-    def _custom(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, list[str]]]:
+    def _custom(
+        self,
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, list[str]]]:
         ctx = self.ctx
         role_id = ctx.okta_id("cr0", "custom-role", 0)
         set_id = ctx.okta_id("iam", "resource-set", 0)
         if ctx.typical:
-            label, description = "Password Reset Operator", "Resets passwords for anyone"
-            permissions = ["okta.users.read", "okta.users.credentials.resetPassword",
-                           "okta.users.credentials.resetFactors"]
+            label, description = (
+                "Password Reset Operator",
+                "Resets passwords for anyone",
+            )
+            permissions = [
+                "okta.users.read",
+                "okta.users.credentials.resetPassword",
+                "okta.users.credentials.resetFactors",
+            ]
             set_label, set_description = "All users", "Every user in the org"
         else:
             label, description = "Directory Viewer", "Reads engineering users"
@@ -123,14 +144,22 @@ class RoleBook:
             set_label, set_description = "Engineering", "The Engineering group"
         stamp = ctx.stamp(days=300)
         role = {
-            "id": role_id, "label": label, "description": description,
-            "created": stamp, "lastUpdated": stamp,
-            "_links": {"permissions": ctx.link(f"/api/v1/iam/roles/{role_id}/permissions"),
-                       "self": ctx.link(f"/api/v1/iam/roles/{role_id}")},
+            "id": role_id,
+            "label": label,
+            "description": description,
+            "created": stamp,
+            "lastUpdated": stamp,
+            "_links": {
+                "permissions": ctx.link(f"/api/v1/iam/roles/{role_id}/permissions"),
+                "self": ctx.link(f"/api/v1/iam/roles/{role_id}"),
+            },
         }
         resource_set = {
-            "id": set_id, "label": set_label, "description": set_description,
-            "created": stamp, "lastUpdated": stamp,
+            "id": set_id,
+            "label": set_label,
+            "description": set_description,
+            "created": stamp,
+            "lastUpdated": stamp,
             "_links": {
                 "self": ctx.link(f"/api/v1/iam/resource-sets/{set_id}"),
                 "resources": ctx.link(f"/api/v1/iam/resource-sets/{set_id}/resources"),
@@ -138,10 +167,13 @@ class RoleBook:
             },
         }
         if ctx.typical:
-            ctx.plant("custom-role-takeover", "admin.custom_role_risk",
-                      ("CustomRole", role_id, label),
-                      "the role can reset passwords and factors over a resource set "
-                      "holding all users")
+            ctx.plant(
+                "custom-role-takeover",
+                "admin.custom_role_risk",
+                ("CustomRole", role_id, label),
+                "the role can reset passwords and factors over a resource set "
+                "holding all users",
+            )
         return [role], [resource_set], {role_id: permissions}
 
     def _plant(self, seats: dict[int, AdminSeat]) -> None:
@@ -149,22 +181,41 @@ class RoleBook:
         users = self.groups.users
         supers = [s for s in seats.values() if s.role == "SUPER_ADMIN"]
         first = users.user_id(0)
-        ctx.plant("too-many-super-admins", "admin.super_admin_count",
-                  ("User", first, users.login(0)),
-                  f"{len(supers)} users hold SUPER_ADMIN; at most 15 and at most "
-                  "half of all admins are allowed")
+        ctx.plant(
+            "too-many-super-admins",
+            "admin.super_admin_count",
+            ("User", first, users.login(0)),
+            f"{len(supers)} users hold SUPER_ADMIN; at most 15 and at most "
+            "half of all admins are allowed",
+        )
         for seat in seats.values():
             target = ("User", users.user_id(seat.index), users.login(seat.index))
             if seat.strength == "none":
-                ctx.plant("admin-no-mfa", "admin.no_mfa", target,
-                          f"{seat.role} holder has no active second factor")
+                ctx.plant(
+                    "admin-no-mfa",
+                    "admin.no_mfa",
+                    target,
+                    f"{seat.role} holder has no active second factor",
+                )
             elif seat.strength == "weak":
-                ctx.plant("admin-not-phishing-resistant", "admin.phishing_resistant_factor",
-                          target, f"{seat.role} holder's only second factor is sms")
+                ctx.plant(
+                    "admin-not-phishing-resistant",
+                    "admin.phishing_resistant_factor",
+                    target,
+                    f"{seat.role} holder's only second factor is sms",
+                )
             if seat.status != "ACTIVE":
-                ctx.plant("admin-role-on-suspended", "admin.role_on_disabled_user",
-                          target, f"{seat.role} is held by a {seat.status} account")
+                ctx.plant(
+                    "admin-role-on-suspended",
+                    "admin.role_on_disabled_user",
+                    target,
+                    f"{seat.role} is held by a {seat.status} account",
+                )
             elif seat.last_login_days > 30:
-                ctx.plant("admin-dormant", "admin.dormant", target,
-                          f"{seat.role} holder last signed in "
-                          f"{seat.last_login_days:.0f} days ago (more than 30)")
+                ctx.plant(
+                    "admin-dormant",
+                    "admin.dormant",
+                    target,
+                    f"{seat.role} holder last signed in "
+                    f"{seat.last_login_days:.0f} days ago (more than 30)",
+                )

@@ -66,19 +66,121 @@ DEPARTMENTS = (
     "IT",
     "Product",
 )
-_FIRST = (
-    "Ada Alan Amara Ana Arjun Ben Bianca Carlos Chen Chloe Dana Diego Elena Emeka "
-    "Emma Farah Felix Grace Hana Hugo Ibrahim Ines Ivan Jade James Jin Julia Kai "
-    "Kofi Lara Leo Lina Luca Maya Mateo Mei Mia Nadia Nia Noah Olga Omar Priya "
-    "Rafael Rosa Sam Sara Sofia Tariq Tess Tomas Uma Vera Wei Yara Yusuf Zoe"
-).split()
-_LAST = (
-    "Abbott Adeyemi Alvarez Bauer Becker Brown Castro Chen Costa Dubois Eriksen "
-    "Fischer Garcia Gupta Haddad Hansen Ito Jensen Kaur Khan Kim Kowalski Larsen "
-    "Lopez Mensah Meyer Moreau Murphy Nakamura Nguyen Novak Okafor Olsen Patel "
-    "Perez Petrov Quinn Rossi Sato Schmidt Silva Singh Smith Suzuki Tanaka Torres "
-    "Varga Wagner Wang Weber Williams Wilson Yilmaz Zhang"
-).split()
+_FIRST = [
+    "Ada",
+    "Alan",
+    "Amara",
+    "Ana",
+    "Arjun",
+    "Ben",
+    "Bianca",
+    "Carlos",
+    "Chen",
+    "Chloe",
+    "Dana",
+    "Diego",
+    "Elena",
+    "Emeka",
+    "Emma",
+    "Farah",
+    "Felix",
+    "Grace",
+    "Hana",
+    "Hugo",
+    "Ibrahim",
+    "Ines",
+    "Ivan",
+    "Jade",
+    "James",
+    "Jin",
+    "Julia",
+    "Kai",
+    "Kofi",
+    "Lara",
+    "Leo",
+    "Lina",
+    "Luca",
+    "Maya",
+    "Mateo",
+    "Mei",
+    "Mia",
+    "Nadia",
+    "Nia",
+    "Noah",
+    "Olga",
+    "Omar",
+    "Priya",
+    "Rafael",
+    "Rosa",
+    "Sam",
+    "Sara",
+    "Sofia",
+    "Tariq",
+    "Tess",
+    "Tomas",
+    "Uma",
+    "Vera",
+    "Wei",
+    "Yara",
+    "Yusuf",
+    "Zoe",
+]
+_LAST = [
+    "Abbott",
+    "Adeyemi",
+    "Alvarez",
+    "Bauer",
+    "Becker",
+    "Brown",
+    "Castro",
+    "Chen",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Gupta",
+    "Haddad",
+    "Hansen",
+    "Ito",
+    "Jensen",
+    "Kaur",
+    "Khan",
+    "Kim",
+    "Kowalski",
+    "Larsen",
+    "Lopez",
+    "Mensah",
+    "Meyer",
+    "Moreau",
+    "Murphy",
+    "Nakamura",
+    "Nguyen",
+    "Novak",
+    "Okafor",
+    "Olsen",
+    "Patel",
+    "Perez",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Sato",
+    "Schmidt",
+    "Silva",
+    "Singh",
+    "Smith",
+    "Suzuki",
+    "Tanaka",
+    "Torres",
+    "Varga",
+    "Wagner",
+    "Wang",
+    "Weber",
+    "Williams",
+    "Wilson",
+    "Yilmaz",
+    "Zhang",
+]
 _TITLES = ("Analyst", "Engineer", "Manager", "Specialist", "Director", "Associate")
 _QUESTIONS = (
     ("disliked_food", "What is the food you least liked as a child?"),
@@ -265,9 +367,7 @@ class UserDirectory:
             key: (format_time(ctx.ago(days=value)) if value is not None else None)
             for key, value in times.items()
         }
-        last_updated = min(
-            value for value in times.values() if value is not None
-        )
+        last_updated = min(value for value in times.values() if value is not None)
         provider = (
             {"type": "FEDERATION", "name": "FEDERATION"}
             if self.is_federated(i)
@@ -392,7 +492,9 @@ class UserDirectory:
             platform = "IOS" if draw < 0.6 else "ANDROID"
             return {
                 "credentialId": login,
-                "deviceType": "SmartPhone_IPhone" if platform == "IOS" else "SmartPhone_Android",
+                "deviceType": "SmartPhone_IPhone"
+                if platform == "IOS"
+                else "SmartPhone_Android",
                 "name": "Work phone",
                 "platform": platform,
                 "version": "9.31.0",
@@ -418,11 +520,11 @@ class UserSequence(Sequence[dict[str, Any]]):
     def __getitem__(self, index: int) -> dict[str, Any]: ...
     @overload
     def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
-    def __getitem__(
-        self, index: int | slice
-    ) -> dict[str, Any] | list[dict[str, Any]]:
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(index, slice):
-            return [self._directory.build_user(i) for i in range(*index.indices(len(self)))]
+            return [
+                self._directory.build_user(i) for i in range(*index.indices(len(self)))
+            ]
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):

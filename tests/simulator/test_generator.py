@@ -1,0 +1,346 @@
+"""The seeded org generator: determinism, counts, profiles and planted findings."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from atomation.simulator.generator import GeneratorError, generate_org
+from atomation.simulator.org import Org
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+BASE = "http://127.0.0.1:9999"
+
+
+def _org(profile: str = "typical", users: int = 500, seed: int = 7) -> Org:
+    return generate_org(
+        seed=seed,
+        users=users,
+        profile=profile,  # type: ignore[arg-type]
+        base_url=BASE,
+        now=NOW,
+    )
+
+
+@pytest.fixture(scope="module")
+def typical() -> Org:
+    return _org("typical")
+
+
+@pytest.fixture(scope="module")
+def hardened() -> Org:
+    return _org("hardened")
+
+
+def _snapshot(org: Org) -> dict[str, Any]:
+    return {
+        "users": list(org.users),
+        "factors": [org.user_factors(u["id"]) for u in org.users[:100]],
+        "groups": list(org.groups),
+        "members": [list(org.group_member_ids(g["id"])) for g in org.groups],
+        "apps": org.apps,
+        "policies": [org.policies(t) for t in ("OKTA_SIGN_ON", "ACCESS_POLICY")],
+        "zones": org.zones,
+        "log": list(
+            itertools.islice(
+                org.log.events(
+                    since=org.log.anchor - timedelta(days=3), until=org.log.anchor
+                ),
+                2000,
+            )
+        ),
+        "misconfigurations": org.misconfigurations,
+    }
+
+
+def test_same_seed_gives_the_same_org(typical: Org) -> None:
+    assert _snapshot(_org("typical")) == _snapshot(typical)
+
+
+def test_another_seed_gives_another_org(typical: Org) -> None:
+    other = _org("typical", seed=8)
+    assert [u["id"] for u in other.users[:10]] != [u["id"] for u in typical.users[:10]]
+
+
+def test_log_uuids_do_not_depend_on_the_anchor_day(typical: Org) -> None:
+    later = generate_org(
+        seed=7, users=500, profile="typical", base_url=BASE, now=NOW + timedelta(days=1)
+    )
+    since, until = NOW - timedelta(days=2), NOW - timedelta(days=1)
+    day = timedelta(days=1)
+    ours = [e["uuid"] for e in typical.log.events(since=since, until=until)]
+    theirs = [e["uuid"] for e in later.log.events(since=since + day, until=until + day)]
+    assert ours
+    assert ours == theirs
+
+
+def test_users_are_ordered_by_id_and_found_by_id(typical: Org) -> None:
+    ids = [u["id"] for u in typical.users]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids) == 500
+    assert typical.user(ids[123]) == typical.users[123]
+    assert typical.user_index(ids[123]) == 123
+    assert typical.user("00uNOTAUSER000000000") is None
+    assert typical.users[-1] == typical.users[499]
+    assert typical.users[10:13] == [typical.users[i] for i in (10, 11, 12)]
+
+
+def test_every_lifecycle_state_and_factor_type_is_generated(typical: Org) -> None:
+    counts = typical.counts()
+    for status in (
+        "ACTIVE",
+        "STAGED",
+        "PROVISIONED",
+        "RECOVERY",
+        "PASSWORD_EXPIRED",
+        "LOCKED_OUT",
+        "SUSPENDED",
+        "DEPROVISIONED",
+    ):
+        assert counts[f"users.{status}"] > 0, status
+    assert sum(counts[k] for k in counts if k.startswith("users.")) == 500
+    assert {u["status"] for u in typical.users} == {
+        k.split(".", 1)[1] for k in counts if k.startswith("users.")
+    }
+    types = {
+        f["factorType"] for u in typical.users for f in typical.user_factors(u["id"])
+    }
+    assert types >= {
+        "sms",
+        "call",
+        "email",
+        "question",
+        "token:software:totp",
+        "push",
+        "webauthn",
+        "u2f",
+        "token:hardware",
+        "signed_nonce",
+    }
+
+
+def test_counts_match_what_the_read_api_returns(typical: Org) -> None:
+    counts = typical.counts()
+    assert counts["groups"] == len(typical.groups)
+    assert counts["apps"] == len(typical.apps)
+    assert counts["zones"] == len(typical.zones)
+    assert counts["policies.ACCESS_POLICY"] == len(typical.policies("ACCESS_POLICY"))
+    assert (
+        counts["log_events"]
+        == len(typical.log)
+        == typical.log.count(since=typical.log.start, until=typical.log.anchor)
+    )
+
+
+def test_everyone_holds_every_user_and_memberships_agree(typical: Org) -> None:
+    everyone = next(g for g in typical.groups if g["type"] == "BUILT_IN")
+    assert everyone["profile"]["name"] == "Everyone"
+    members = typical.group_member_ids(everyone["id"])
+    assert len(members) == 500
+    assert list(members) == sorted(members)
+    user = typical.users[42]
+    for group in typical.user_groups(user["id"]):
+        assert user["id"] in typical.group_member_ids(group["id"])
+    assert {g["type"] for g in typical.groups} == {
+        "BUILT_IN",
+        "OKTA_GROUP",
+        "APP_GROUP",
+    }
+
+
+def test_first_party_apps_link_to_their_access_policies(typical: Org) -> None:
+    by_name = {a["name"]: a for a in typical.apps}
+    for name, label in (
+        ("saasure", "Okta Admin Console"),
+        ("okta_enduser", "Okta Dashboard"),
+    ):
+        app = by_name[name]
+        policy_id = app["_links"]["accessPolicy"]["href"].rsplit("/", 1)[-1]
+        policy = typical.policy(policy_id)
+        assert policy is not None
+        assert policy["type"] == "ACCESS_POLICY"
+        assert policy["name"] == label
+        assert app["id"] in [m["id"] for m in typical.policy_mappings(policy_id)]
+
+
+def test_access_policy_constraints_are_lowercase(typical: Org) -> None:
+    values = []
+    for policy in typical.policies("ACCESS_POLICY"):
+        for rule in typical.policy_rules(policy["id"]):
+            method = rule["actions"]["appSignOn"].get("verificationMethod", {})
+            for constraint in method.get("constraints", []):
+                for part in constraint.values():
+                    values += part.get("types", []) + part.get("methods", [])
+    assert values
+    assert all(v == v.lower() for v in values)
+
+
+def test_idp_discovery_default_rule_routes_to_okta(typical: Org) -> None:
+    (policy,) = typical.policies("IDP_DISCOVERY")
+    providers = [
+        p["type"]
+        for r in typical.policy_rules(policy["id"])
+        for p in r["actions"]["idp"]["providers"]
+    ]
+    assert "OKTA" in providers
+
+
+def _resolve(org: Org, resource: dict[str, str]) -> dict[str, Any] | None:
+    kind, object_id = resource["type"], resource["id"]
+    if kind == "User":
+        return org.user(object_id)
+    if kind == "Application":
+        return org.app(object_id)
+    if kind == "Policy":
+        return org.policy(object_id)
+    if kind == "PolicyRule":
+        rules = [
+            r
+            for t in (
+                "OKTA_SIGN_ON",
+                "PASSWORD",
+                "MFA_ENROLL",
+                "ACCESS_POLICY",
+                "IDP_DISCOVERY",
+            )
+            for p in org.policies(t)
+            for r in org.policy_rules(p["id"])
+        ]
+        return next((r for r in rules if r["id"] == object_id), None)
+    if kind == "GroupRule":
+        return next((r for r in org.group_rules if r["id"] == object_id), None)
+    collections = {
+        "NetworkZone": org.zones,
+        "TrustedOrigin": org.trusted_origins,
+        "IdentityProvider": org.idps,
+        "AuthorizationServer": org.authorization_servers,
+        "CustomRole": org.custom_roles,
+    }
+    if kind in collections:
+        return next((o for o in collections[kind] if o["id"] == object_id), None)
+    if kind == "LogEvent":
+        events = org.log.events(
+            since=org.log.start,
+            until=org.log.anchor,
+            event_types=frozenset({resource["name"]}),
+        )
+        return next((e for e in events if e["uuid"] == object_id), None)
+    raise AssertionError(f"unknown resource type {kind}")
+
+
+def test_typical_plants_misconfigurations_that_point_at_real_objects(
+    typical: Org,
+) -> None:
+    planted = typical.misconfigurations
+    assert len(planted) >= 40
+    assert len({m["id"] for m in planted}) == len(planted)
+    for finding in planted:
+        assert finding["id"].startswith("typical-")
+        assert finding["check"]
+        assert finding["detail"]
+        assert _resolve(typical, finding["resource"]) is not None, finding
+
+
+def test_typical_covers_the_main_check_areas(typical: Org) -> None:
+    checks = {m["check"] for m in typical.misconfigurations}
+    assert {
+        "session.idle_timeout",
+        "session.persistent_cookie",
+        "pwd.min_length",
+        "pwd.lockout",
+        "authn.single_factor_apps",
+        "authn.admin_console_phishing_resistant",
+        "user.no_mfa",
+        "user.stale_active",
+        "admin.super_admin_count",
+        "admin.service_app_roles",
+        "app.everyone_assigned",
+        "net.blocklist_present",
+        "origin.wildcard",
+        "origin.http",
+        "idp.jit_provisioning",
+        "as.token_lifetimes",
+        "log.privilege_grants",
+        "log.mfa_resets",
+        "log.support_impersonation",
+        "log.password_spray",
+    } <= checks
+
+
+def test_misconfiguration_ids_are_stable_across_sizes(typical: Org) -> None:
+    bigger = _org("typical", users=2000)
+    assert {m["id"] for m in bigger.misconfigurations} == {
+        m["id"] for m in typical.misconfigurations
+    }
+
+
+def test_hardened_plants_nothing(hardened: Org) -> None:
+    assert hardened.misconfigurations == []
+
+
+def test_hardened_users_are_active_with_phishing_resistant_factors(
+    hardened: Org,
+) -> None:
+    strong = {"webauthn", "u2f", "signed_nonce"}
+    for user in hardened.users:
+        if user["status"] != "ACTIVE":
+            continue
+        types = {f["factorType"] for f in hardened.user_factors(user["id"])}
+        assert types & strong, user["id"]
+        assert user["lastLogin"] is not None
+        last = datetime.fromisoformat(user["lastLogin"].replace("Z", "+00:00"))
+        assert NOW - last < timedelta(days=35)
+
+
+def test_hardened_session_and_password_policies_meet_stig(hardened: Org) -> None:
+    for policy in hardened.policies("OKTA_SIGN_ON"):
+        for rule in hardened.policy_rules(policy["id"]):
+            session = rule["actions"]["signon"]["session"]
+            assert 0 < session["maxSessionIdleMinutes"] <= 15
+            assert 0 < session["maxSessionLifetimeMinutes"] <= 1080
+            assert session["usePersistentCookie"] is False
+    for policy in hardened.policies("PASSWORD"):
+        password = policy["settings"]["password"]
+        assert password["complexity"]["minLength"] >= 15
+        assert 0 < password["lockout"]["maxAttempts"] <= 3
+        assert password["age"]["historyCount"] >= 5
+    blocklists = [z for z in hardened.zones if z["usage"] == "BLOCKLIST"]
+    assert any(z["status"] == "ACTIVE" and z.get("gateways") for z in blocklists)
+
+
+def test_too_few_users_is_refused_with_a_hint() -> None:
+    with pytest.raises(GeneratorError) as caught:
+        _org(users=10)
+    assert "10 users" in caught.value.message
+    assert caught.value.hint
+
+
+def test_unknown_profile_is_refused() -> None:
+    with pytest.raises(GeneratorError, match="profile"):
+        _org(profile="lax")
+
+
+def test_mutations_change_what_is_read(typical: Org) -> None:
+    org = _org("typical", users=100)
+    app = dict(org.apps[2], id="0oaNEWAPP00000000000", label="Added")
+    org.add_app(app)
+    assert org.app("0oaNEWAPP00000000000") is not None
+    assert [a["id"] for a in org.apps] == sorted(a["id"] for a in org.apps)
+    org.update_app(app["id"], dict(app, label="Renamed"))
+    assert org.app(app["id"])["label"] == "Renamed"  # type: ignore[index]
+    policy = org.policies("OKTA_SIGN_ON")[0]
+    rule = dict(
+        org.policy_rules(policy["id"])[0], id="0prNEWRULE0000000000", priority=5
+    )
+    org.add_policy_rule(policy["id"], rule)
+    assert rule in org.policy_rules(policy["id"])
+    org.update_policy_rule(policy["id"], dict(rule, name="Changed"))
+    assert org.policy_rules(policy["id"])[-1]["name"] == "Changed"
+    user_id = org.users[70]["id"]
+    assert org.user_roles(user_id) == []
+    org.add_user_role(user_id, {"id": "ra1NEW", "type": "READ_ONLY_ADMIN"})
+    assert org.user_roles(user_id)[0]["type"] == "READ_ONLY_ADMIN"
+    assert user_id in org.role_assignee_user_ids
