@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from atomation.cli import run
+from atomation.settings import load_settings
+from atomation.store import Connection, open_store
+from atomation.tenants.service import get_tenant
 
 CREATE = [
     "tenant",
@@ -145,3 +148,22 @@ def test_serve_is_mounted(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["serve", "--help"]) == 0
 
     assert "--port" in capsys.readouterr().out
+
+
+def test_show_includes_the_client_id_once_connected(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(["--data-dir", str(data_dir), *CREATE])
+    store = open_store(load_settings(data_dir=data_dir))
+    try:
+        with store.session() as session:
+            tenant = get_tenant(session, "acme")
+            session.add(Connection(tenant_id=tenant.id, client_id="0oa1example"))
+    finally:
+        store.close()
+    capsys.readouterr()
+
+    assert run(["--data-dir", str(data_dir), "tenant", "show", "acme", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["client_id"] == "0oa1example"
+    assert run(["--data-dir", str(data_dir), "tenant", "list"]) == 0
+    assert "client id: 0oa1example" in capsys.readouterr().out
