@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from atomation.cli import run
 from atomation.keys.envelope import load_master_key
 from atomation.settings import Settings, load_settings
 from atomation.snapshot.evidence import (
@@ -139,3 +142,47 @@ def capture(writer: EvidenceWriter, tenant_id: str) -> Capture:
         snapshot_id, expected=["users", "policies:OKTA_SIGN_ON", "zones", "logs"]
     )
     return Capture(snapshot_id, sealed)
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+CliRunner = Callable[..., CliResult]
+
+
+@pytest.fixture
+def atomation(
+    store: Store,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> CliRunner:
+    """Run the ``atomation`` command in process against the test's database."""
+    url = store.engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("ATOMATION_DATABASE_URL", url)
+
+    def invoke(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = run(["--data-dir", str(data_dir), *args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
+
+
+def overwrite_object(evidence: EvidenceStore, sha256: str, blob: bytes) -> None:
+    """Replace a stored object's bytes on disk, as an attacker or a bad disk would."""
+    path = Path(evidence.location(sha256))
+    os.chmod(path, 0o600)
+    path.write_bytes(blob)
+
+
+def flip_byte(evidence: EvidenceStore, sha256: str) -> None:
+    path = Path(evidence.location(sha256))
+    blob = bytearray(path.read_bytes())
+    blob[len(blob) // 2] ^= 0x01
+    overwrite_object(evidence, sha256, bytes(blob))

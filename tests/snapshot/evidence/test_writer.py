@@ -122,17 +122,21 @@ def test_a_stopped_capture_resumes_after_its_last_stored_page(
 ) -> None:
     snapshot_id = writer.begin_snapshot(tenant_id, {})
     logs = writer.open_collection(snapshot_id, "logs")
-    logs.add_page("/api/v1/logs?limit=1000", T0, 200, {}, b"[1]", next_request="/n1")
-    logs.add_page("/n1", T0, 200, {}, b"[2]", next_request="/api/v1/logs?after=2_1")
+    first, second, third = (
+        "/api/v1/logs?limit=1000",
+        "/api/v1/logs?limit=1000&after=1_1",
+        "/api/v1/logs?limit=1000&after=2_1",
+    )
+    logs.add_page(first, T0, 200, {}, b"[1]", next_request=second)
+    logs.add_page(second, T0, 200, {}, b"[2]", next_request=third)
 
     restarted = EvidenceWriter(store, evidence, writer.signer)
     resume = restarted.resume_point(snapshot_id, "logs")
     assert resume is not None
-    assert (resume.sequence, resume.next_request) == (2, "/api/v1/logs?after=2_1")
+    assert (resume.sequence, resume.next_request) == (2, third)
 
     again = restarted.open_collection(snapshot_id, "logs")
-    third = again.add_page(resume.next_request, T0, 200, {}, b"[3]")
-    assert third.sequence == 3
+    assert again.add_page(third, T0, 200, {}, b"[3]").sequence == 3
 
 
 def test_resume_point_is_none_before_the_first_page(

@@ -59,7 +59,7 @@ def export_bundle(
     if not report.ok:
         raise VerificationFailed(
             f"snapshot {snapshot_id} fails verification ({len(report.problems)} "
-            "mismatches), so it is not exported",
+            "mismatch(es)), so it is not exported",
             hint=f"Run 'atomation evidence verify {snapshot_id}' to see each one.",
         )
     sealed = load_sealed(store, snapshot_id)

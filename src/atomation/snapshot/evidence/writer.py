@@ -144,7 +144,7 @@ class EvidenceWriter:
         """
         _check_collection_name(name)
         with self.store.session() as session:
-            _capturing_snapshot(session, snapshot_id)
+            _capturing_snapshot(session, snapshot_id, share=True)
             row = _find_collection(session, snapshot_id, name)
             if row is None:
                 row = EvidenceCollection(
@@ -286,7 +286,7 @@ class CollectionHandle:
         rate_limit = _rate_limit_headers(headers)
         stored = self._writer.evidence.put(body)
         with self._writer.store.session() as session:
-            row = self._open_row(session, lock=True)
+            row = self._open_row(session)
             page = EvidencePage(
                 collection_id=row.id,
                 sequence=row.page_count + 1,
@@ -338,7 +338,7 @@ class CollectionHandle:
         objects: int | None = None,
     ) -> CollectionRecord:
         with self._writer.store.session() as session:
-            row = self._open_row(session, lock=True)
+            row = self._open_row(session)
             row.completeness = completeness.value
             row.error = error
             row.retries = retries
@@ -357,9 +357,9 @@ class CollectionHandle:
         )
         return record
 
-    def _open_row(self, session: Session, *, lock: bool) -> EvidenceCollection:
-        _capturing_snapshot(session, self.snapshot_id)
-        row = _find_collection(session, self.snapshot_id, self.name, lock=lock)
+    def _open_row(self, session: Session) -> EvidenceCollection:
+        _capturing_snapshot(session, self.snapshot_id, share=True)
+        row = _find_collection(session, self.snapshot_id, self.name, lock=True)
         if row is None:
             raise EvidenceNotFound(
                 f"collection {self.name} of snapshot {self.snapshot_id} is gone"
@@ -380,10 +380,18 @@ def open_evidence_writer(settings: Settings, store: Store) -> EvidenceWriter:
 
 
 def _capturing_snapshot(
-    session: Session, snapshot_id: str, *, lock: bool = False
+    session: Session, snapshot_id: str, *, lock: bool = False, share: bool = False
 ) -> Snapshot:
+    """The snapshot, which must still be capturing.
+
+    ``lock`` takes it for update (finalising); ``share`` takes a shared lock, so
+    that on PostgreSQL no page or verdict lands between finalise reading the
+    collections and sealing them. SQLite serialises writers anyway.
+    """
     query = select(Snapshot).where(Snapshot.id == snapshot_id)
-    snapshot = session.scalars(query.with_for_update() if lock else query).one_or_none()
+    if lock or share:
+        query = query.with_for_update(read=share and not lock)
+    snapshot = session.scalars(query).one_or_none()
     if snapshot is None:
         raise EvidenceNotFound(
             f"no snapshot with id {snapshot_id}",
