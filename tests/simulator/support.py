@@ -46,6 +46,9 @@ def fixture_server(**options: Any) -> SimulatorServer:
     users = options.pop("users", 30)
     log_events = options.pop("log_events", 40)
     options.setdefault("latency", 0)
+    # Tests of other behaviour set up several apps quickly; rate limits have their
+    # own tests, which turn them on.
+    options.setdefault("rate_limits", "off")
     return SimulatorServer(
         org_factory=lambda base: FixtureOrg(base, users=users, log_events=log_events),
         **options,
@@ -64,7 +67,7 @@ def dpop_proof(
     now: float,
     nonce: str | None = None,
     access_token: str | None = None,
-    alg: str = "RS256",
+    alg: str | None = None,
     **overrides: Any,
 ) -> str:
     claims: dict[str, Any] = {
@@ -79,6 +82,8 @@ def dpop_proof(
         digest = hashlib.sha256(access_token.encode()).digest()
         claims["ath"] = base64.urlsafe_b64encode(digest).decode().rstrip("=")
     claims.update(overrides)
+    if alg is None:
+        alg = "ES256" if isinstance(key, ECKey) else "RS256"
     header = {"typ": "dpop+jwt", "alg": alg, "jwk": key.as_dict(private=False)}
     return sign(header, claims, key)
 

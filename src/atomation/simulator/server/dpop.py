@@ -38,6 +38,15 @@ __all__ = [
 
 DPOP_ALGORITHMS = ("RS256", "RS384", "RS512", "ES256", "ES384", "ES512")
 PROOF_MAX_AGE_SECONDS = 300  # "issued more than five minutes in the past" [OEC]
+# A proof's header carries the public key; joserfc's default 512-byte header cap is
+# too small for an RSA-3072 key (the SDK's), so proofs get a roomier registry.
+PROOF_HEADER_LIMIT = 4096
+
+
+def _proof_registry() -> jws.JWSRegistry:
+    registry = jws.JWSRegistry(algorithms=DPOP_ALGORITHMS, strict_check_header=False)
+    registry.max_header_length = PROOF_HEADER_LIMIT
+    return registry
 
 
 class DpopProofError(Exception):
@@ -78,7 +87,7 @@ def verify_dpop_proof(
 ) -> VerifiedProof:
     """Verify a proof for ``method`` on ``url`` (the URL as the server sees it)."""
     try:
-        compact = jws.extract_compact(proof.encode())
+        compact = jws.extract_compact(proof.encode(), registry=_proof_registry())
         header = dict(compact.headers())
         claims = json.loads(compact.payload)
     except (JoseError, ValueError):
@@ -92,7 +101,9 @@ def verify_dpop_proof(
         raise DpopProofError("The DPoP proof JWT signature algorithm is invalid.")
     key = _public_key(header.get("jwk"), str(alg))
     try:
-        jws.deserialize_compact(proof, key, algorithms=[str(alg)])
+        jws.deserialize_compact(
+            proof, key, algorithms=[str(alg)], registry=_proof_registry()
+        )
     except JoseError:
         raise DpopProofError("The DPoP proof JWT signature is invalid.") from None
 

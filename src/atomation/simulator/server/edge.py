@@ -82,7 +82,7 @@ class OktaEdge:
                 return
             if not state.concurrency.enter(principal):
                 reset = int(state.now()) + CONCURRENCY_RESET_ESTIMATE
-                await self._too_many(send_with_headers, 0, 0, reset)
+                await self._too_many(lambda m: send_with_headers(m, []), 0, 0, reset)
                 return
             try:
                 decision = state.limiter.acquire(bucket, principal, state.now())
@@ -93,7 +93,10 @@ class OktaEdge:
                 ]
                 if not decision.allowed:
                     await self._too_many(
-                        send_with_headers, decision.limit, 0, decision.reset
+                        lambda m: send_with_headers(m, []),
+                        decision.limit,
+                        0,
+                        decision.reset,
                     )
                     return
                 await self._delay()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -355,13 +356,17 @@ async def list_idps(request: Request) -> Response:
 def _wrapper(request: Request, key: str, source: Any, limits_key: str) -> Response:
     """An ``/iam`` list: ``{key: [...], "_links": {"next": ...}}`` (§3.5, §6)."""
     items, next_after = paged(request, source, limits_key)
-    state = sim_state(request)
-    links: dict[str, Any] = {}
-    if next_after is not None:
-        links["next"] = {
-            "href": f"{state.base_url}{request.url.path}?after={next_after}"
-        }
-    return json_response({key: items, "_links": links})
+    return json_response({key: items, "_links": _wrapper_links(request, next_after)})
+
+
+def _wrapper_links(request: Request, next_after: str | None) -> dict[str, Any]:
+    """``_links.next`` repeating the request's parameters with the new ``after``."""
+    if next_after is None:
+        return {}
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "after"]
+    params.append(("after", next_after))
+    base = sim_state(request).base_url
+    return {"next": {"href": f"{base}{request.url.path}?{urlencode(params)}"}}
 
 
 @read("/api/v1/iam/roles", "okta.roles.read", "iam")
@@ -391,11 +396,7 @@ async def list_role_assignees(request: Request) -> Response:
         }
 
     items, next_after = paged(request, org.role_assignee_user_ids, "iam_assignees")
-    links: dict[str, Any] = {}
-    if next_after is not None:
-        links["next"] = {
-            "href": f"{base}/api/v1/iam/assignees/users?after={next_after}"
-        }
+    links = _wrapper_links(request, next_after)
     return json_response({"value": [assignee(i) for i in items], "_links": links})
 
 
