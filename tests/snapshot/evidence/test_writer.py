@@ -16,6 +16,7 @@ from atomation.snapshot.evidence import (
     EvidenceWriter,
     SnapshotNotSealable,
     canonical_json,
+    path_and_query,
 )
 from atomation.store import EvidencePage, Snapshot, Store
 from tests.snapshot.evidence.conftest import (
@@ -271,3 +272,22 @@ def test_options_with_a_float_are_refused(
 ) -> None:
     with pytest.raises(EvidenceError, match="floats"):
         writer.begin_snapshot(tenant_id, {"window_days": 90.5})
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://acme.okta.com/api/v1/logs?limit=1000&after=1627500044869_1",
+            "/api/v1/logs?limit=1000&after=1627500044869_1",
+        ),
+        (
+            "https://acme.okta.com/api/v1/users?search=status%20eq%20%22ACTIVE%22",
+            "/api/v1/users?search=status%20eq%20%22ACTIVE%22",
+        ),
+        ("https://acme.okta.com/api/v1/zones", "/api/v1/zones"),
+        ("/api/v1/apps?limit=200", "/api/v1/apps?limit=200"),
+    ],
+)
+def test_a_link_url_becomes_the_path_and_query_as_sent(url: str, expected: str) -> None:
+    assert path_and_query(url) == expected

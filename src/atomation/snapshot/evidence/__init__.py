@@ -42,6 +42,7 @@ from atomation.snapshot.evidence.writer import (
     EvidenceWriter,
     SealedSnapshot,
     open_evidence_writer,
+    path_and_query,
 )
 
 __all__ = [
@@ -71,5 +72,6 @@ __all__ = [
     "load_signer",
     "open_evidence_store",
     "open_evidence_writer",
+    "path_and_query",
     "verify_snapshot",
 ]

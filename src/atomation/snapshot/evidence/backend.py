@@ -2,10 +2,10 @@
 
 A backend knows nothing of compression or of what the bytes mean; it only stores
 a blob under a content address once and hands it back. :class:`LocalBackend` keeps
-them in a directory; an S3-compatible backend (for deployments with workers on
-several machines) implements the same three calls with the same names as object
-keys (``ab/cd/<sha256>.gz``), and relies on the store for write-once instead of a
-rename.
+them in a directory. An S3-compatible backend (for deployments with workers on
+several machines) is not built yet; it would implement the same calls with the
+same names as object keys (``ab/cd/<sha256>.gz``) and get write-once from a
+conditional put (``If-None-Match: *``) instead of a link.
 
 Write-once on disk: a blob is written to a temporary file in its final directory,
 flushed to disk, then *hard-linked* to its name. ``link`` fails when the name

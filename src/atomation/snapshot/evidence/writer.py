@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -70,6 +71,7 @@ __all__ = [
     "EvidenceWriter",
     "SealedSnapshot",
     "open_evidence_writer",
+    "path_and_query",
 ]
 
 logger = logging.getLogger(__name__)
@@ -281,6 +283,8 @@ class CollectionHandle:
         whole response's: only the ``X-Rate-Limit-*`` ones are kept.
         """
         _check_request(request, "request")
+        if fetched_at.tzinfo is None:
+            raise ValueError("fetched_at must be timezone-aware")
         if next_request is not None:
             _check_request(next_request, "next_request")
         rate_limit = _rate_limit_headers(headers)
@@ -441,6 +445,18 @@ def _check_collection_name(name: str) -> None:
             f"'{name[:80]}' is not a collection name",
             hint="Use a printable name such as users or policy_rules:<policyId>.",
         )
+
+
+def path_and_query(url: str) -> str:
+    """The path and query of ``url``, as a page record keeps them.
+
+    For the absolute ``Link: rel="next"`` URL Okta returns: the host is dropped
+    (the org URL is in the manifest once) and the query is kept as sent, without
+    re-encoding, since Okta's cursors are opaque (okta-api.md §3.5).
+    """
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    return f"{path}?{parts.query}" if parts.query else path
 
 
 def _check_request(request: str, what: str) -> None:
