@@ -120,7 +120,11 @@ class Tenancy:
         return self.admin.ready_app(self.jwks_url, **kw)  # type: ignore[arg-type]
 
     def verify(
-        self, *, clock: Clock | None = None, settings: Settings | None = None, **kw: object
+        self,
+        *,
+        clock: Clock | None = None,
+        settings: Settings | None = None,
+        **kw: object,
     ) -> VerificationResult:
         import asyncio
 

@@ -31,9 +31,10 @@ def test_good_path_passes_all_four_and_stores_the_time(tenancy: Tenancy) -> None
     result = tenancy.verify()
 
     assert statuses(result) == ("pass", "pass", "pass", "pass")
-    assert "Bearer token issued for 10 of the ten scopes" in result.item(
-        TOKEN_ACQUIRED
-    ).cause
+    assert (
+        "Bearer token issued for 10 of the ten scopes"
+        in result.item(TOKEN_ACQUIRED).cause
+    )
     assert "READ_ONLY_ADMIN" in result.item(ROLE_SUFFICIENT).cause
     with tenancy.store.session() as session:
         connection = session.scalars(select(Connection)).one()
@@ -140,6 +141,7 @@ def test_role_too_narrow_names_only_the_refused_reads(tenancy: Tenancy) -> None:
 
     assert statuses(result) == ("pass", "pass", "fail", "fail")
     role = result.item(ROLE_SUFFICIENT).cause
+    assert "too narrow" in role
     assert "GET /api/v1/apps?limit=1 refused" in role
     assert "GET /api/v1/zones?limit=1 refused" in role
     assert "/api/v1/users" not in role
@@ -210,6 +212,8 @@ def test_failed_run_keeps_and_shows_the_last_successful_time(tenancy: Tenancy) -
     assert stamp.status == "fail"
     assert first.verified_at.isoformat(timespec="seconds") in stamp.cause
     with tenancy.store.session() as session:
-        assert session.scalars(select(Connection)).one().verified_at == first.verified_at
+        assert (
+            session.scalars(select(Connection)).one().verified_at == first.verified_at
+        )
         runs = session.scalars(select(Verification)).all()
         assert [run.passed for run in runs] == [True, False]

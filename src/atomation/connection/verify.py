@@ -109,6 +109,7 @@ class _Findings:
     denied_reads: list[str] = field(default_factory=list)
     empty_reads: list[str] = field(default_factory=list)
     unlicensed: list[str] = field(default_factory=list)
+    readable: list[str] = field(default_factory=list)
     other: list[OktaError] = field(default_factory=list)
 
 
@@ -237,6 +238,8 @@ async def _probe_scopes(client: OktaClient, token: AccessToken) -> _Findings:
         else:
             if probe.never_empty and _is_empty(page):
                 findings.empty_reads.append(probe.label)
+            else:
+                findings.readable.append(probe.label)
     return findings
 
 
@@ -271,7 +274,9 @@ async def _role_sufficient(client: OktaClient, findings: _Findings) -> Verificat
     problems = [f"{read} refused (E0000006)" for read in findings.denied_reads]
     problems += [f"{read} returned nothing" for read in findings.empty_reads]
     if problems:
-        kind = "missing" if findings.denied_reads else "too narrow"
+        # No read at all works: no role (or one that sees nothing); some work:
+        # a role too narrow for the whole org.
+        kind = "missing" if not findings.readable else "too narrow"
         return VerificationItem(
             ROLE_SUFFICIENT,
             "fail",
