@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import uvicorn
@@ -16,6 +17,7 @@ from atomation.settings import Settings, load_settings
 from atomation.store import Store
 from atomation.web.app import create_app
 
+Lifespan = Literal["auto", "on", "off"]
 PUBLIC_DOMAIN = "assess.example.com"
 START_TIMEOUT_SECONDS = 10.0
 
@@ -23,7 +25,9 @@ START_TIMEOUT_SECONDS = 10.0
 class LiveApp:
     """A running web app: its base URL, and the store and settings behind it."""
 
-    def __init__(self, settings_for: Callable[[str], Settings]) -> None:
+    def __init__(
+        self, settings_for: Callable[[str], Settings], *, lifespan: Lifespan = "auto"
+    ) -> None:
         """``settings_for`` gets the app's base URL (its port is known only now)."""
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
@@ -33,7 +37,10 @@ class LiveApp:
         runtime = Runtime(data_dir=settings.data_dir, _settings=settings)
         self.runtime = runtime
         config = uvicorn.Config(
-            create_app(runtime), log_level="warning", timeout_graceful_shutdown=2
+            create_app(runtime),
+            log_level="warning",
+            timeout_graceful_shutdown=2,
+            lifespan=lifespan,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -63,8 +70,10 @@ class LiveApp:
         self.runtime.close()
 
 
-def _serve(settings_for: Callable[[str], Settings]) -> Iterator[LiveApp]:
-    app = LiveApp(settings_for)
+def _serve(
+    settings_for: Callable[[str], Settings], *, lifespan: Lifespan = "auto"
+) -> Iterator[LiveApp]:
+    app = LiveApp(settings_for, lifespan=lifespan)
     app.start()
     try:
         yield app
@@ -87,4 +96,22 @@ def path_routed_app(data_dir: Path) -> Iterator[LiveApp]:
     """The app on SQLite with path-routed JWKS URLs under its own base URL."""
     yield from _serve(
         lambda base_url: load_settings(data_dir=data_dir, public_url=base_url)
+    )
+
+
+@pytest.fixture
+def app_without_database(data_dir: Path) -> Iterator[LiveApp]:
+    """The app pointed at a PostgreSQL port where nothing listens.
+
+    The start-up check is off (it would stop the server), so the first request
+    meets the unreachable database.
+    """
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    url = f"postgresql+psycopg://atomation:secret-password@127.0.0.1:{port}/none"
+    yield from _serve(
+        lambda _base: load_settings(data_dir=data_dir, database_url=url),
+        lifespan="off",
     )

@@ -21,7 +21,7 @@ from atomation.keys.envelope import load_master_key
 from atomation.keys.rotation import DEFAULT_OVERLAP, JWKS_MAX_AGE
 from atomation.keys.service import rotate_signing_key
 from atomation.keys.signer import TenantSigner, signer_for
-from atomation.simulator.generator.users import MIN_USERS
+from atomation.simulator.generator import MIN_USERS
 from atomation.simulator.harness import SimulatorServer
 from atomation.simulator.server import JwksCachePolicy
 from atomation.store import Tenant
