@@ -19,6 +19,11 @@ def mount(app: typer.Typer) -> None:
 
     app.add_typer(tenants_cli.app, name="tenant")
 
+    from atomation.connection import cli as connection_cli
+
+    app.command("connect")(connection_cli.connect_command)
+    app.command("verify")(connection_cli.verify_command)
+
     from atomation.web import serve
 
     app.command("serve")(serve.serve_command)
