@@ -50,9 +50,9 @@ class GeneratorError(AtomationError):
 
 def format_time(moment: datetime) -> str:
     """Okta's timestamp form: ISO-8601 UTC with milliseconds and a ``Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
-        f"{moment.microsecond // 1000:03d}Z"
-    )
+    if moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _digest(seed: int, kind: str, index: int) -> bytes:

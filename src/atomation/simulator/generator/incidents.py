@@ -25,7 +25,6 @@ _OKTA_SUPPORT = {
     "type": "SystemPrincipal",
     "alternateId": "system@okta.com",
     "displayName": "Okta System",
-    "detailEntry": None,
 }
 
 
@@ -37,7 +36,6 @@ def _target(
         "type": kind,
         "alternateId": alternate,
         "displayName": name,
-        "detailEntry": None,
     }
 
 

@@ -279,8 +279,13 @@ class UserDirectory:
         return _FIRST[d[10] % len(_FIRST)], _LAST[d[11] % len(_LAST)]
 
     def login(self, i: int) -> str:
+        return self.identity(i)[1]
+
+    def identity(self, i: int) -> tuple[str, str, str]:
+        """The user's id, login and display name, from one digest."""
         first, last = self.names(i)
-        return f"{first}.{last}{i}@{self.ctx.domain}".lower()
+        login = f"{first}.{last}{i}@{self.ctx.domain}".lower()
+        return self.user_id(i), login, f"{first} {last}"
 
     def status_of(self, i: int) -> str:
         return STATUSES[self.status[i]]
