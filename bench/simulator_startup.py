@@ -120,7 +120,8 @@ def main(argv: list[str]) -> None:
         )
         print(
             f"{'':>16}200 users + factors {figures['user_page_with_factors_ms']} ms; "
-            f"first 1,000 events of a day {figures['first_1000_events_of_a_day_ms']} ms; "
+            f"first 1,000 events of a day "
+            f"{figures['first_1000_events_of_a_day_ms']} ms; "
             f"90-day count of one type {figures['count_one_type_90d_ms']} ms; "
             f"100,000 events built in {figures['build_100k_events_s']} s"
         )
