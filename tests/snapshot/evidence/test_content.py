@@ -3,6 +3,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,21 @@ def test_an_address_that_is_not_a_sha256_is_refused(
 ) -> None:
     with pytest.raises(EvidenceNotFound, match="not a SHA-256"):
         objects.get(address)
+
+
+def test_writers_racing_on_one_content_store_it_once(
+    objects: EvidenceStore, tmp_path: Path
+) -> None:
+    content = b'[{"id":"00p1","type":"ACCESS_POLICY"}]' * 1000
+    start = threading.Barrier(8)
+
+    def put() -> bool:
+        start.wait()
+        return objects.put(content).written
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        written = list(pool.map(lambda _: put(), range(8)))
+
+    assert written.count(True) == 1
+    assert len(_files(tmp_path / "evidence")) == 1
+    assert objects.get(hashlib.sha256(content).hexdigest()) == content

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
 
 from atomation.snapshot.evidence import (
     CollectionClosed,
+    CollectionHandle,
     Completeness,
     EvidenceError,
     EvidencePublicKey,
@@ -291,3 +294,27 @@ def test_options_with_a_float_are_refused(
 )
 def test_a_link_url_becomes_the_path_and_query_as_sent(url: str, expected: str) -> None:
     assert path_and_query(url) == expected
+
+
+def test_collections_written_at_once_from_several_threads_keep_every_page(
+    writer: EvidenceWriter, tenant_id: str, reader: EvidenceReader
+) -> None:
+    snapshot_id = writer.begin_snapshot(tenant_id, {})
+    names = [f"policy_rules:00p{number}" for number in range(4)]
+    handles = [writer.open_collection(snapshot_id, name) for name in names]
+    start = threading.Barrier(len(handles))
+
+    def capture(handle: CollectionHandle) -> None:
+        start.wait()
+        for number in range(15):
+            request = f"/api/v1/policies/{handle.name[13:]}/rules?after={number}"
+            handle.add_page(request, T0, 200, {}, f"[{number}]".encode())
+        handle.complete(objects=15)
+
+    with ThreadPoolExecutor(max_workers=len(handles)) as pool:
+        list(pool.map(capture, handles))
+
+    writer.finalise(snapshot_id, expected=names)
+    for name in names:
+        pages = reader.pages(snapshot_id, name)
+        assert [page.sequence for page in pages] == list(range(1, 16))
