@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -254,3 +255,26 @@ def test_cli_refuses_a_bad_client_id_and_dpop_mode(
     assert "is not a DPoP mode" in capsys.readouterr().err
     assert run(["verify", "nobody"]) == 1
     assert "no tenant" in capsys.readouterr().err
+
+
+def test_an_unreachable_org_is_named_with_its_fix(
+    tenancy: Tenancy, data_dir: Path
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        gone = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    settings = load_settings(
+        data_dir=data_dir,
+        database_url=tenancy.settings.sqlalchemy_url,
+        allowed_org_urls=[gone],
+    )
+    with tenancy.store.session() as session:
+        tenant = get_tenant(session, tenancy.subdomain)
+        tenant.okta_org_url = gone
+    tenancy.connect("0oaAnyClientId000000")
+    result = tenancy.verify(settings=settings)
+
+    assert statuses(result) == ("fail", "fail", "fail", "fail")
+    token = result.item(TOKEN_ACQUIRED)
+    assert f"no answer from {gone}" in token.cause
+    assert "reach" in token.fix
