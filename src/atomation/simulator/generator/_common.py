@@ -31,6 +31,7 @@ __all__ = [
     "GeneratorError",
     "Plant",
     "Profile",
+    "anywhere",
     "format_time",
     "without_nulls",
 ]
@@ -181,3 +182,8 @@ def without_nulls(value: _T) -> _T:
     if isinstance(value, list):
         return cast(_T, [without_nulls(v) for v in value])
     return value
+
+
+def anywhere() -> dict[str, Any]:
+    """A network condition matching any address."""
+    return {"connection": "ANYWHERE"}

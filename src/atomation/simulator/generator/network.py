@@ -12,6 +12,7 @@ the spec's shape, although the SDK's model rejects it (okta-api.md §9.3).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from atomation.simulator.generator._common import Context, without_nulls
@@ -19,13 +20,14 @@ from atomation.simulator.generator._common import Context, without_nulls
 __all__ = ["ZoneIds", "build_trusted_origins", "build_zones"]
 
 
+@dataclass
 class ZoneIds:
     """Ids of the zones policies refer to."""
 
     corporate: str
     legacy: str
-    old_office: str | None = None
     tor: str
+    old_office: str | None = None
 
 
 def _zone(
@@ -168,10 +170,7 @@ def build_zones(ctx: Context) -> tuple[list[dict[str, Any]], ZoneIds]:
             proxyType=None,
         )
     )
-    ids = ZoneIds()
-    ids.corporate = corporate["id"]
-    ids.legacy = zones[0]["id"]
-    ids.tor = tor["id"]
+    ids = ZoneIds(corporate=corporate["id"], legacy=zones[0]["id"], tor=tor["id"])
     if ctx.typical:
         old_office = _zone(
             ctx,
