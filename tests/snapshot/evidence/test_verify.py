@@ -115,9 +115,11 @@ def test_a_damaged_manifest_object_is_named(
     result = atomation("evidence", "verify", capture.snapshot_id)
 
     assert result.code == 1
-    assert result.out.splitlines()[0].startswith(
-        "MISMATCH manifest: stored object is damaged"
-    )
+    assert result.out.splitlines()[:2] == [
+        f"MISMATCH manifest {capture.sealed.root_hash}: stored object is damaged and "
+        f"no longer decompresses ({evidence.location(capture.sealed.root_hash)})",
+        "MISMATCH signature: not checked, the manifest cannot be read",
+    ]
 
 
 def test_a_forged_signature_fails(

@@ -110,7 +110,8 @@ def verify_snapshot(
     report = VerificationReport(snapshot_id, sealed.root_hash, sealed.key_id)
     recorded = _recorded_entries(store, snapshot_id)
 
-    manifest_bytes = _read(evidence, sealed.root_hash, "manifest", report)
+    manifest_label = f"manifest {sealed.root_hash}"
+    manifest_bytes = _read(evidence, sealed.root_hash, manifest_label, report)
     manifest_intact = (
         manifest_bytes is not None and sha256_hex(manifest_bytes) == sealed.root_hash
     )
@@ -121,6 +122,8 @@ def verify_snapshot(
         )
     if manifest_bytes is not None:
         _check_signature(store, sealed, manifest_bytes, report)
+    else:
+        report.problems.append("signature: not checked, the manifest cannot be read")
 
     manifest = (
         _parse(manifest_bytes, sealed.root_hash, report) if manifest_intact else None
@@ -133,13 +136,11 @@ def verify_snapshot(
             )
         listed, collections = _manifest_entries(manifest)
         _compare_records(recorded, listed, collections, store, snapshot_id, report)
+        report.collections = len(collections)
     else:
         # Without a trustworthy manifest, still re-hash what the database lists.
         listed = recorded
-
-    report.collections = len({entry.collection for entry in listed})
-    if manifest is not None:
-        report.collections = len(manifest["collections"])
+        report.collections = len({entry.collection for entry in listed})
     report.pages = len(listed)
     _check_pages(evidence, listed, report)
     return report
