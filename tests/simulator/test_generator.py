@@ -344,3 +344,61 @@ def test_mutations_change_what_is_read(typical: Org) -> None:
     org.add_user_role(user_id, {"id": "ra1NEW", "type": "READ_ONLY_ADMIN"})
     assert org.user_roles(user_id)[0]["type"] == "READ_ONLY_ADMIN"
     assert user_id in org.role_assignee_user_ids
+
+
+def _events(org: Org, *types: str) -> list[dict[str, Any]]:
+    return list(
+        org.log.events(
+            since=org.log.start, until=org.log.anchor, event_types=frozenset(types)
+        )
+    )
+
+
+def test_every_active_admin_visits_the_admin_console_until_their_last_login(
+    hardened: Org,
+) -> None:
+    visits = _events(hardened, "user.session.access_admin_app")
+    for user_id in hardened.role_assignee_user_ids:
+        user = hardened.user(user_id)
+        assert user is not None
+        mine = [e["published"] for e in visits if e["actor"]["id"] == user_id]
+        assert mine, user_id
+        assert max(mine) <= user["lastLogin"]
+        assert NOW - datetime.fromisoformat(max(mine)) < timedelta(days=30)
+
+
+def test_dormant_admin_has_no_recent_admin_console_visit(typical: Org) -> None:
+    (dormant,) = [m for m in typical.misconfigurations if m["check"] == "admin.dormant"]
+    visits = [
+        e
+        for e in _events(typical, "user.session.access_admin_app")
+        if e["actor"]["id"] == dormant["resource"]["id"]
+    ]
+    assert visits
+    assert all(
+        NOW - datetime.fromisoformat(e["published"]) > timedelta(days=30)
+        for e in visits
+    )
+
+
+def test_hardened_log_has_no_admin_lockouts_or_unblocked_threats(hardened: Org) -> None:
+    admins = set(hardened.role_assignee_user_ids)
+    locks = _events(hardened, "user.account.lock")
+    assert locks
+    assert not [e for e in locks if e["actor"]["id"] in admins]
+    assert _events(hardened, "security.threat.detected") == []
+
+
+def test_sign_ins_name_only_active_apps_people_sign_in_to(typical: Org) -> None:
+    targets = {
+        t["id"]
+        for e in _events(typical, "user.authentication.sso")
+        for t in e["target"]
+    }
+    for app_id in targets:
+        app = typical.app(app_id)
+        assert app is not None
+        assert app["status"] == "ACTIVE"
+        assert (
+            app["settings"].get("oauthClient", {}).get("application_type") != "service"
+        )

@@ -27,7 +27,7 @@ from atomation.simulator.generator.apps import AppCatalog
 from atomation.simulator.generator.authservers import AuthServers
 from atomation.simulator.generator.groups import GroupDirectory
 from atomation.simulator.generator.idps import build_idps
-from atomation.simulator.generator.incidents import plant_incidents
+from atomation.simulator.generator.incidents import plant_admin_visits, plant_incidents
 from atomation.simulator.generator.log import LogStream
 from atomation.simulator.generator.network import build_trusted_origins, build_zones
 from atomation.simulator.generator.policies import PolicySet
@@ -91,6 +91,7 @@ def generate_org(
         "signon_policy": policies.by_type["OKTA_SIGN_ON"][-1],
     }
     log = LogStream(ctx, directory, catalog)
+    plant_admin_visits(ctx, log)
     plant_incidents(
         ctx,
         log,

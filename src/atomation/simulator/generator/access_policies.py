@@ -30,6 +30,7 @@ def _verification(*, mode: str, strong: bool, reauth: str = "PT2H") -> dict[str,
         constraints = [
             {
                 "possession": {
+                    "methods": ["webauthn", "signed_nonce"],
                     "phishingResistant": "REQUIRED",
                     "deviceBound": "REQUIRED",
                     "userPresence": "REQUIRED",

@@ -262,11 +262,12 @@ class AppCatalog:
     def _oidc(self, app: dict[str, Any], spec: AppSpec, slug: str) -> None:
         ctx = self.ctx
         first_party = spec.kind in ("saasure", "okta_enduser")
-        application_type = {"saasure": "web", "okta_enduser": "web"}.get(
-            spec.kind, spec.kind
-        )
+        # Okta's own apps are public browser clients with PKCE, holding no secret.
+        application_type = "browser" if first_party else spec.kind
         grants = spec.grant_types or ["authorization_code", "refresh_token"]
-        auth_method = spec.auth_method or "client_secret_basic"
+        auth_method = spec.auth_method or (
+            "none" if first_party else "client_secret_basic"
+        )
         client: dict[str, Any] = {
             "application_type": application_type,
             "grant_types": grants,

@@ -16,9 +16,11 @@ from datetime import timedelta
 from typing import Any
 
 from atomation.simulator.generator._common import Context
-from atomation.simulator.generator.log import SPRAY_IP, LogStream
+from atomation.simulator.generator.log import SPRAY_IP, WINDOW_DAYS, LogStream
 
-__all__ = ["plant_incidents"]
+__all__ = ["plant_admin_visits", "plant_incidents"]
+
+ADMIN_VISIT_INTERVAL_DAYS = 7  # an active admin opens the Admin Console weekly
 
 _OKTA_SUPPORT = {
     "id": "system@okta.com",
@@ -39,9 +41,43 @@ def _target(
     }
 
 
+def plant_admin_visits(ctx: Context, log: LogStream) -> None:
+    """Admin Console visits of every ACTIVE admin, ending at their lastLogin.
+
+    Both profiles have them, so "admin not seen in the Admin Console for 30 days"
+    reads the same from ``lastLogin`` and from the log.
+    """
+    users = log.users
+    for seat in sorted(users.seats.values(), key=lambda s: s.index):
+        if seat.status != "ACTIVE":
+            continue
+        days = seat.last_login_days
+        visit = 0
+        while days < WINDOW_DAYS - 0.5:
+            moment = ctx.anchor - timedelta(days=days)
+            moment = moment.replace(microsecond=(moment.microsecond // 1000) * 1000)
+            uuid = ctx.uuid(f"admin-visit:{seat.index}", visit)
+            event = log.build(
+                uuid=uuid,
+                moment=moment,
+                event_type="user.session.access_admin_app",
+                severity="INFO",
+                message="User accessing Okta admin app",
+                actor=log.actor_user(seat.index),
+                targets=[{**log.actor_user(seat.index), "type": "User"}],
+                result="SUCCESS",
+                reason=None,
+                rng=ctx.rng("admin-visit", seat.index),
+            )
+            log.add_incident(event, moment)
+            visit += 1
+            days += ADMIN_VISIT_INTERVAL_DAYS
+
+
 def plant_incidents(ctx: Context, log: LogStream, objects: dict[str, Any]) -> None:
     if not ctx.typical:
         return
+    users = log.users
     rng = ctx.rng("incidents")
     counter = [0]
 
@@ -330,7 +366,7 @@ def plant_incidents(ctx: Context, log: LogStream, objects: dict[str, Any]) -> No
     )
 
     proxy = emit(
-        2,
+        users.seats[2].last_login_days + 0.01,
         "user.session.access_admin_app",
         "User accessing Okta admin app",
         log.actor_user(2),

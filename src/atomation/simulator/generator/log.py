@@ -36,7 +36,9 @@ SLOT = timedelta(hours=1)
 SLOTS = WINDOW_DAYS * 24
 EVENTS_PER_USER = 10  # over the whole window
 
-# Background traffic: (eventType, share of all events, outcome, severity, message)
+# Background traffic: (eventType, share of all events, outcome, severity, message).
+# Admin Console visits are not background: each admin's visits follow their
+# lastLogin (see incidents.py), so admin dormancy reads the same in users and log.
 _BACKGROUND: tuple[tuple[str, float, str, str, str], ...] = (
     ("user.session.start", 0.22, "SUCCESS", "INFO", "User login to Okta"),
     ("user.authentication.sso", 0.22, "SUCCESS", "INFO", "User single sign on to app"),
@@ -71,13 +73,6 @@ _BACKGROUND: tuple[tuple[str, float, str, str, str], ...] = (
         "SUCCESS",
         "INFO",
         "Add user to group membership",
-    ),
-    (
-        "user.session.access_admin_app",
-        0.005,
-        "SUCCESS",
-        "INFO",
-        "User accessing Okta admin app",
     ),
     (
         "user.mfa.factor.activate",
@@ -201,7 +196,13 @@ _AGENTS = (
         "FIREFOX",
     ),
 )
+_TYPICAL_ONLY = frozenset({"security.threat.detected", "system.org.rate_limit.warning"})
 SPRAY_IP = "45.155.205.17"
+
+
+def _is_service(app: dict[str, Any]) -> bool:
+    client = app.get("settings", {}).get("oauthClient", {})
+    return bool(client.get("application_type") == "service")
 
 
 class LogStream:
@@ -215,10 +216,19 @@ class LogStream:
         self.anchor = ctx.anchor
         self.start = ctx.anchor - WINDOW_DAYS * SLOT * 24
         self._directory = directory  # names of apps, policies… for targets
-        self._types = {spec[0]: spec for spec in _BACKGROUND}
+        # A hardened org shows no unblocked threats and no rate-limit warnings.
+        background = [
+            spec for spec in _BACKGROUND if ctx.typical or spec[0] not in _TYPICAL_ONLY
+        ]
+        self._types = {spec[0]: spec for spec in background}
+        active = [app for app in directory["apps"] if app["status"] == "ACTIVE"]
+        self._sso_apps = [app for app in active if not _is_service(app)]
+        self._oidc_apps = [
+            app for app in active if app["signOnMode"] == "OPENID_CONNECT"
+        ]
         per_slot = EVENTS_PER_USER * users.count / SLOTS
         self._counts: dict[str, list[int]] = {}
-        for name, share, *_ in _BACKGROUND:
+        for name, share, *_ in background:
             counts = []
             for slot in range(SLOTS):
                 hour = (self.start + slot * SLOT).hour
@@ -336,12 +346,18 @@ class LogStream:
 
     # Event builders -----------------------------------------------------------
     def _pick_user(self, rng: random.Random) -> int:
+        """A regular ACTIVE user who signs in (not an admin, not stale)."""
         users = self.users
-        i = rng.randrange(users.count)
-        for _ in range(8):
-            if users.status[i] == 0:
+        first = len(users.seats)
+        i = rng.randrange(first, users.count)
+        for _ in range(16):
+            if (
+                users.status[i] == 0
+                and not users.is_stale(i)
+                and not users.never_signed_in(i)
+            ):
                 break
-            i = (i + 1) % users.count
+            i = first + (i + 1 - first) % (users.count - first)
         return i
 
     def actor_user(self, i: int) -> dict[str, Any]:
@@ -359,11 +375,7 @@ class LogStream:
         event_type, _share, result, severity, message = self._types[name]
         event_type = event_type.split(":")[0]
         directory = self._directory
-        if event_type == "user.session.access_admin_app":
-            seats = sorted(self.users.seats)
-            i = seats[rng.randrange(len(seats))]
-        else:
-            i = self._pick_user(rng)
+        i = self._pick_user(rng)
         actor = self.actor_user(i)
         targets: list[dict[str, Any]] = []
         reason = None
@@ -372,7 +384,12 @@ class LogStream:
             "application.user_membership.add",
             "app.oauth2.token.grant.access_token",
         ):
-            app = directory["apps"][rng.randrange(len(directory["apps"]))]
+            apps = (
+                self._oidc_apps
+                if event_type.startswith("app.oauth2")
+                else self._sso_apps
+            )
+            app = apps[rng.randrange(len(apps))]
             targets.append(
                 {
                     "id": app["id"],

@@ -293,6 +293,12 @@ class UserDirectory:
     def is_stale(self, i: int) -> bool:
         return bool(self.flags[i] & _FLAG_STALE)
 
+    def never_signed_in(self, i: int) -> bool:
+        return bool(self.flags[i] & _FLAG_NEVER)
+
+    def last_login_days(self, i: int) -> float | None:
+        return self._timeline(i)["lastLogin"]
+
     def is_federated(self, i: int) -> bool:
         return bool(self.flags[i] & _FLAG_FEDERATED)
 
@@ -339,7 +345,9 @@ class UserDirectory:
             last_login = rng.uniform(1, min(created - 1, 400))
         if status == 6:  # SUSPENDED
             changed = rng.uniform(1, 30) if recent_only else rng.uniform(5, 300)
-        elif status in (3, 4, 5, 7):
+        elif status in (3, 4, 5):  # RECOVERY, PASSWORD_EXPIRED, LOCKED_OUT
+            changed = rng.uniform(0.1, 3) if recent_only else rng.uniform(0.1, 60)
+        elif status == 7:  # DEPROVISIONED
             changed = rng.uniform(0.1, 60)
         else:
             changed = activated if activated is not None else created
