@@ -13,10 +13,10 @@ from typing import Any
 
 import httpx
 from joserfc import jws
-from joserfc.jwk import ECKey, RSAKey
-from tests.simulator.fixture_org import FixtureOrg
+from joserfc.jwk import ECKey, OctKey, RSAKey
 
 from atomation.simulator.harness import SimulatorServer
+from tests.simulator.fixture_org import FixtureOrg
 
 __all__ = [
     "ASSERTION_TYPE",
@@ -55,7 +55,9 @@ def fixture_server(**options: Any) -> SimulatorServer:
     )
 
 
-def sign(header: dict[str, Any], claims: dict[str, Any], key: RSAKey | ECKey) -> str:
+def sign(
+    header: dict[str, Any], claims: dict[str, Any], key: RSAKey | ECKey | OctKey
+) -> str:
     return jws.serialize_compact(header, json.dumps(claims).encode(), key)
 
 

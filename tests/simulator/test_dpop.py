@@ -248,8 +248,10 @@ def test_dpop_bound_token_without_proof_is_refused(
 @pytest.mark.parametrize(
     ("case", "description"),
     [
-        ("ath", "'ath' claim in the DPoP proof does not match the presented "
-         "access_token."),
+        (
+            "ath",
+            "'ath' claim in the DPoP proof does not match the presented access_token.",
+        ),
         ("key", "The access_token is not bound to the provided DPoP proof."),
         ("htu-encoded", "'htu' claim in the DPoP proof JWT is invalid."),
         ("htm", "'htm' claim in the DPoP proof JWT is invalid."),
@@ -290,7 +292,9 @@ def test_decoded_htu_matches_a_percent_encoded_path(
     url = app.okta.base_url + "/api/v1/users/user0@example.com"
     proof = app.proof(dpop_key, "GET", url, access_token=token)
 
-    response = get(app.okta, "/api/v1/users/user0%40example.com", f"DPoP {token}", proof)
+    response = get(
+        app.okta, "/api/v1/users/user0%40example.com", f"DPoP {token}", proof
+    )
 
     assert response.status_code == 200
 
@@ -311,7 +315,9 @@ def test_insufficient_scope_challenge_uses_the_dpop_scheme(
 ) -> None:
     narrow = ServiceApp.create(okta, scopes=["okta.users.read"], dpop=True)
     token = narrow.dpop_token(dpop_key, scopes=["okta.users.read"])
-    proof = narrow.proof(dpop_key, "GET", okta.base_url + "/api/v1/logs", access_token=token)
+    proof = narrow.proof(
+        dpop_key, "GET", okta.base_url + "/api/v1/logs", access_token=token
+    )
 
     response = get(okta, "/api/v1/logs", f"DPoP {token}", proof)
 

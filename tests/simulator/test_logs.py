@@ -143,7 +143,9 @@ def test_bad_filter_operator_is_e0000053(okta: SimulatorServer) -> None:
     body = response.json()
     assert response.status_code == 400
     assert body["errorCode"] == "E0000053"
-    assert "Unrecognized attribute operator 'eqq' at position 10" in body["errorSummary"]
+    assert (
+        "Unrecognized attribute operator 'eqq' at position 10" in body["errorSummary"]
+    )
 
 
 def test_filter_on_published_is_refused(okta: SimulatorServer) -> None:

@@ -104,7 +104,7 @@ def test_invalid_cursor_is_e0000029(okta: SimulatorServer, cursor: str) -> None:
 
 def test_search_returns_deprovisioned_users(okta: SimulatorServer) -> None:
     items, _ = follow(
-        okta, '/api/v1/users?search=status%20eq%20%22DEPROVISIONED%22&limit=50'
+        okta, "/api/v1/users?search=status%20eq%20%22DEPROVISIONED%22&limit=50"
     )
 
     expected = [u["id"] for u in okta.org.users if u["status"] == "DEPROVISIONED"]
@@ -117,11 +117,7 @@ def test_filter_on_last_updated_range(okta: SimulatorServer) -> None:
 
     items, _ = follow(okta, f'/api/v1/users?filter=lastUpdated%20gt%20"{pivot}"')
 
-    expected = [
-        u["id"]
-        for u in okta.org.users
-        if u["lastUpdated"] > pivot
-    ]
+    expected = [u["id"] for u in okta.org.users if u["lastUpdated"] > pivot]
     assert {u["id"] for u in items} == set(expected)
 
 

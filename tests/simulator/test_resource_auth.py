@@ -90,9 +90,10 @@ def test_expired_access_token_is_401(okta: SimulatorServer, reader: ServiceApp) 
     response = get(okta, "/api/v1/users", f"Bearer {token}")
 
     assert response.status_code == 401
-    assert 'error_description="The token has expired."' in response.headers[
-        "www-authenticate"
-    ]
+    assert (
+        'error_description="The token has expired."'
+        in response.headers["www-authenticate"]
+    )
 
 
 def test_401_body_can_be_the_e0000011_object() -> None:
@@ -161,7 +162,9 @@ def test_read_only_admin_reads_role_assignments_by_default(
 ) -> None:
     token = reader.token()
 
-    response = get(okta, f"/oauth2/v1/clients/{reader.client_id}/roles", f"Bearer {token}")
+    response = get(
+        okta, f"/oauth2/v1/clients/{reader.client_id}/roles", f"Bearer {token}"
+    )
 
     assert response.status_code == 200
     assert [a["type"] for a in response.json()] == ["READ_ONLY_ADMIN"]

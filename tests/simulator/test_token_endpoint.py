@@ -102,7 +102,9 @@ def test_expired_assertion_is_rejected(app: ServiceApp) -> None:
     now = int(app.okta.clock.timestamp())
     response = app.token_request(assertion=app.assertion(iat=now - 600, exp=now - 1))
 
-    assert error_of(response) == invalid_client("The client_assertion token is expired.")
+    assert error_of(response) == invalid_client(
+        "The client_assertion token is expired."
+    )
 
 
 def test_assertion_valid_for_more_than_an_hour_is_rejected(app: ServiceApp) -> None:
@@ -211,7 +213,9 @@ def test_client_secret_is_refused_on_the_org_authorization_server(
     )
 
 
-def test_basic_header_with_an_assertion_is_multiple_credentials(app: ServiceApp) -> None:
+def test_basic_header_with_an_assertion_is_multiple_credentials(
+    app: ServiceApp,
+) -> None:
     basic = base64.b64encode(b"id:secret").decode()
     response = httpx.post(
         app.okta.token_endpoint,

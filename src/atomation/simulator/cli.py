@@ -7,7 +7,7 @@ CLI's error boundary turns into exit code 130).
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,12 +22,12 @@ app = typer.Typer(
 )
 
 
-class Profile(str, Enum):
+class Profile(StrEnum):
     typical = "typical"
     hardened = "hardened"
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     workforce = "workforce"
     enterprise = "enterprise"
     off = "off"
@@ -82,9 +82,9 @@ def serve(
     server = SimulatorServer(
         users=users,
         seed=seed,
-        profile=profile.value,  # type: ignore[arg-type]
+        profile=profile.value,
         time_scale=time_scale,
-        rate_limits=rate_limits.value,  # type: ignore[arg-type]
+        rate_limits=rate_limits.value,
         latency=latency,
         classic=classic,
         admin_token=admin_token,
