@@ -3,6 +3,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -139,3 +140,14 @@ def test_writers_racing_on_one_content_store_it_once(
     assert written.count(True) == 1
     assert len(_files(tmp_path / "evidence")) == 1
     assert objects.get(hashlib.sha256(content).hexdigest()) == content
+
+
+def test_objects_are_read_only_and_directories_private(
+    objects: EvidenceStore, tmp_path: Path
+) -> None:
+    sha256 = objects.put(b'{"id":"0oa1"}').sha256
+
+    path = Path(objects.location(sha256))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400
+    for directory in (path.parent, path.parent.parent, tmp_path / "evidence"):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory

@@ -110,7 +110,7 @@ class LocalBackend:
         if final.exists():
             return False
         try:
-            final.parent.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+            self._make_directories(final.parent)
             temporary = final.with_name(f".{sha256}.{secrets.token_hex(8)}.tmp")
             _write_durably(temporary, blob)
             try:
@@ -127,6 +127,16 @@ class LocalBackend:
             ) from None
         logger.debug("stored evidence object %s (%d bytes)", sha256, len(blob))
         return True
+
+    def _make_directories(self, directory: Path) -> None:
+        """The store's root and both fan-out levels, each the owner's only.
+
+        ``mkdir(parents=True)`` gives the parents it makes the umask's mode, so
+        the levels under the root are made one by one.
+        """
+        self.root.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
+        for level in (directory.parent, directory):
+            level.mkdir(mode=DIRECTORY_MODE, exist_ok=True)
 
 
 def _write_durably(path: Path, blob: bytes) -> None:
