@@ -59,11 +59,12 @@ def test_rotation_walks_next_active_retiring_retired() -> None:
 
 def test_zero_overlap_switches_at_once_and_keeps_the_old_key_published() -> None:
     old = KeyTimes("old", created_at=T0, activated_at=T0)
-    plan = plan_rotation([old], T0, overlap=timedelta(0))
+    asked = T0 + MINUTE
+    plan = plan_rotation([old], asked, overlap=timedelta(0))
     old = KeyTimes("old", created_at=T0, activated_at=T0, retire_at=plan.retire_at)
-    new = KeyTimes("new", created_at=T0 + MINUTE, activated_at=plan.activate_at)
+    new = KeyTimes("new", created_at=asked, activated_at=plan.activate_at)
 
-    states = resolve_states([old, new], T0)
+    states = resolve_states([old, new], asked)
 
     assert states == {"old": KeyState.RETIRING, "new": KeyState.ACTIVE}
 
@@ -77,3 +78,16 @@ def test_a_second_rotation_is_refused_while_a_next_key_waits() -> None:
     plan = plan_rotation([old, new], T0 + 10 * MINUTE)
 
     assert plan.activate_at == T0 + 10 * MINUTE + DEFAULT_OVERLAP
+
+
+def test_a_rotation_at_the_first_keys_creation_instant_still_orders_the_keys() -> None:
+    old = KeyTimes("old", created_at=T0, activated_at=T0)
+    plan = plan_rotation([old], T0, overlap=timedelta(0))
+    old = KeyTimes("old", created_at=T0, activated_at=T0, retire_at=plan.retire_at)
+    new = KeyTimes("new", created_at=T0, activated_at=plan.activate_at)
+
+    assert plan.activate_at > T0
+    assert resolve_states([new, old], plan.activate_at) == {
+        "old": KeyState.RETIRING,
+        "new": KeyState.ACTIVE,
+    }

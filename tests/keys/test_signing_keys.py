@@ -162,7 +162,9 @@ def test_retired_key_loses_its_sealed_private_half(
 ) -> None:
     tenant = make_tenant("acme")
     with store.session() as session:
-        rotate_signing_key(session, master, tenant, now=T0, overlap=timedelta(0))
+        rotate_signing_key(
+            session, master, tenant, now=T0 + MINUTE, overlap=timedelta(0)
+        )
 
     later = T0 + timedelta(days=1)
     with store.session() as session:
@@ -315,7 +317,9 @@ def test_signing_logs_no_key_material(
     signer = _signer(store, settings, master, tenant)
     signer.sign({}, {"a": 1})
     with store.session() as session:
-        rotate_signing_key(session, master, tenant, now=T0, overlap=timedelta(0))
+        rotate_signing_key(
+            session, master, tenant, now=T0 + MINUTE, overlap=timedelta(0)
+        )
     (key, _) = _keys(store, tenant)
 
     assert "PRIVATE KEY" not in caplog.text

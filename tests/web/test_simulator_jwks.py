@@ -174,14 +174,18 @@ def test_simulator_refuses_a_key_switched_in_before_its_cached_jwks_expires(
             allowed_org_urls=[okta.base_url],
         )
     client_id = _create_service_app(okta, jwks_url(app.settings, "acme"))
-    signer = signer_for(app.store, app.settings, tenant, clock=Clock(started))
+    clock = Clock(started)
+    signer = signer_for(app.store, app.settings, tenant, clock=clock)
+    old_kid = signer.kid
     assert _token_request(okta, signer, client_id).status_code == 200
 
+    clock.now = started + timedelta(seconds=1)
     with app.store.session() as session:
         rotate_signing_key(
-            session, master_key, tenant, now=started, overlap=timedelta(0)
+            session, master_key, tenant, now=clock.now, overlap=timedelta(0)
         )
     refused = _token_request(okta, signer, client_id)
 
+    assert signer.kid != old_kid
     assert refused.status_code == 401
     assert refused.json()["error"] == "invalid_client"

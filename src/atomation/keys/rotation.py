@@ -70,6 +70,10 @@ RETIRE_GRACE = timedelta(hours=1)
 ``exp`` is more than an hour ahead (okta-api.md §1.2), so none outlives this."""
 
 
+# The smallest step both databases store (microseconds).
+ONE_TICK = timedelta(microseconds=1)
+
+
 class KeyState(StrEnum):
     NEXT = "next"
     ACTIVE = "active"
@@ -136,5 +140,8 @@ def plan_rotation(
                 f"{key.activated_at.isoformat(timespec='seconds')}",
                 hint="Wait until then and rotate again if you still need to.",
             )
-    activate_at = now + overlap
+    # The new key must start after every key it replaces, or two keys could share
+    # an activation time and "the one activated last" would be ambiguous.
+    latest = max((key.activated_at for key in keys), default=now)
+    activate_at = max(now + overlap, latest + ONE_TICK)
     return RotationPlan(activate_at=activate_at, retire_at=activate_at + grace)
