@@ -163,7 +163,8 @@ def plant_incidents(ctx: Context, log: LogStream, objects: dict[str, Any]) -> No
             "displayName": "unknown",
         },
         [],
-        result="DENY",
+        result="ALLOW",  # ThreatInsight in log-only mode lets the request through
+        reason="Password Spray",
         severity="WARN",
         ip=SPRAY_IP,
     )
@@ -302,7 +303,7 @@ def plant_incidents(ctx: Context, log: LogStream, objects: dict[str, Any]) -> No
         "log-rate-limit",
         "log.rate_limit",
         limit,
-        "an org-wide rate limit was exceeded on /api/v1/users",
+        "the org-wide rate limit of an API endpoint was exceeded",
     )
 
     policies = objects["policies"]
