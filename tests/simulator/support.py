@@ -151,6 +151,7 @@ class ServiceApp:
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"SSWS {self.okta.admin_token}"}
+        headers.update(kwargs.pop("headers", {}))
         return httpx.request(
             method, self.okta.base_url + path, headers=headers, timeout=10, **kwargs
         )

@@ -112,18 +112,15 @@ class SimulatorServer:
         self.host = host
         self.port = bound_port
         self.base_url = f"http://{host}:{bound_port}"
-        if org_factory is None:
-            from atomation.simulator.generator import generate_org
-
-            self.org: Any = generate_org(
-                seed=seed,
-                users=users,
-                profile=profile,
-                base_url=self.base_url,
-                classic=classic,
+        try:
+            self.org: Any = (
+                org_factory(self.base_url)
+                if org_factory is not None
+                else _generate(seed, users, profile, self.base_url, classic, clock)
             )
-        else:
-            self.org = org_factory(self.base_url)
+        except BaseException:
+            self._socket.close()
+            raise
         self.clock = clock or SimulatedClock(
             start=_anchor(self.org), time_scale=time_scale
         )
@@ -226,6 +223,28 @@ class SimulatorServer:
     @property
     def misconfigurations(self) -> list[dict[str, Any]]:
         return list(self.org.misconfigurations)
+
+
+def _generate(
+    seed: int,
+    users: int,
+    profile: Literal["typical", "hardened"],
+    base_url: str,
+    classic: bool,
+    clock: SimulatedClock | None,
+) -> Any:
+    from atomation.simulator.generator import generate_org
+
+    # An injected clock sets the org's "now", so its System Log ends at the clock.
+    now = clock.now() if clock is not None else None
+    return generate_org(
+        seed=seed,
+        users=users,
+        profile=profile,
+        base_url=base_url,
+        classic=classic,
+        now=now,
+    )
 
 
 def _anchor(org: Any) -> datetime:

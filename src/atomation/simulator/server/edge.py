@@ -63,7 +63,26 @@ class OktaEdge:
             (b"date", formatdate(state.now(), usegmt=True).encode()),
             (b"x-okta-request-id", secrets.token_hex(16).encode()),
         ]
-        status_seen: list[int] = []
+        recorded: list[int] = []
+
+        def record(status: int) -> None:
+            # Recorded when the response starts, so a client that has its answer
+            # can already see the exchange in the log.
+            recorded.append(status)
+            client_id = note["client_id"] or (
+                None if principal == "SSWS" else principal
+            )
+            state.requests.append(
+                RequestRecord(
+                    method=method,
+                    path=path,
+                    query=scope.get("query_string", b"").decode(),
+                    status=status,
+                    client_id=client_id,
+                    time=state.now(),
+                )
+            )
+            logger.info("%s %s %s", method, path, status)
 
         async def send_with_headers(
             message: Message, extra: list[tuple[bytes, bytes]]
@@ -72,7 +91,7 @@ class OktaEdge:
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 added = [h for h in common + NO_CACHE + extra if h[0] not in present]
                 message = {**message, "headers": [*message.get("headers", []), *added]}
-                status_seen.append(message["status"])
+                record(message["status"])
             await send(message)
 
         bucket = find_bucket(method, path)
@@ -106,21 +125,8 @@ class OktaEdge:
             finally:
                 state.concurrency.leave(principal)
         finally:
-            status = status_seen[0] if status_seen else 0
-            client_id = note["client_id"] or (
-                None if principal == "SSWS" else principal
-            )
-            state.requests.append(
-                RequestRecord(
-                    method=method,
-                    path=path,
-                    query=scope.get("query_string", b"").decode(),
-                    status=status,
-                    client_id=client_id,
-                    time=state.now(),
-                )
-            )
-            logger.info("%s %s %s", method, path, status)
+            if not recorded:  # no response at all (the connection was cut)
+                record(0)
 
     async def _too_many(
         self, send: Any, limit: int, remaining: int, reset: int
