@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,31 @@ def test_corrupt_key_file_is_refused_naming_the_file(data_dir: Path) -> None:
         load_master_key(settings)
 
     assert str(settings.master_key_file) in caught.value.message
+
+
+def test_processes_starting_at_once_agree_on_one_master_key(data_dir: Path) -> None:
+    settings = load_settings(data_dir=data_dir)
+    script = (
+        "import sys; from atomation.keys.envelope import load_master_key; "
+        "from atomation.settings import load_settings; "
+        "key = load_master_key(load_settings(data_dir=sys.argv[1])); "
+        "box = key.seal(b'from ' + sys.argv[2].encode(), b'ctx'); "
+        "print(box.wrapped_data_key.hex(), box.ciphertext.hex())"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(data_dir), str(number)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for number in range(4)
+    ]
+    outputs = [process.communicate(timeout=60)[0].split() for process in processes]
+
+    master = load_master_key(settings)
+    opened = [
+        master.open(SealedBox(bytes.fromhex(wrapped), bytes.fromhex(data)), b"ctx")
+        for wrapped, data in outputs
+    ]
+    assert opened == [b"from 0", b"from 1", b"from 2", b"from 3"]
+    assert [path.name for path in data_dir.iterdir()] == ["master.key"]

@@ -161,12 +161,31 @@ def _decode(raw: str, source: str, *, hint: str) -> bytes:
 
 
 def _load_or_create_key_file(path: Path) -> MasterKey:
+    """Read the key file, or create it atomically with a new key.
+
+    The new key is written to a private temporary file first and then hard-linked
+    into place, which fails if the file exists: two processes starting at once
+    both end up with the one key that won, and nobody ever reads a half-written
+    file.
+    """
     file_hint = (
         f"Restore {path} from your backup, or set ATOMATION_MASTER_KEY. A new key "
         "cannot open keys sealed under the old one."
     )
+    if path.exists():
+        return MasterKey(_read_key_file(path, file_hint))
+
+    key = secrets.token_bytes(MASTER_KEY_BYTES)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MASTER_KEY_FILE_MODE)
+        fd = os.open(
+            temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, MASTER_KEY_FILE_MODE
+        )
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(base64.b64encode(key).decode("ascii") + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)
     except FileExistsError:
         return MasterKey(_read_key_file(path, file_hint))
     except OSError as exc:
@@ -174,12 +193,8 @@ def _load_or_create_key_file(path: Path) -> MasterKey:
             f"cannot create the master key file {path} ({exc.strerror})",
             hint="Make the data directory writable, or set ATOMATION_MASTER_KEY.",
         ) from None
-
-    key = secrets.token_bytes(MASTER_KEY_BYTES)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(base64.b64encode(key).decode("ascii") + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    finally:
+        temporary.unlink(missing_ok=True)
     logger.warning("generated a new master key file %s; back it up", path)
     return MasterKey(key)
 
@@ -198,5 +213,4 @@ def _read_key_file(path: Path, hint: str) -> bytes:
             f"the master key file {path} is readable by other users (mode {mode:04o})",
             hint=f"Run: chmod 600 {path}",
         )
-    # An empty file (a crash between creating and writing it) is reported as such.
     return _decode(raw, f"the master key file {path}", hint=hint)
