@@ -350,6 +350,22 @@ def plant_incidents(ctx: Context, log: LogStream, objects: dict[str, Any]) -> No
         created_idp,
         "a new SAML identity provider was created in the window",
     )
+    payroll = next(a for a in objects["apps"].apps if a["label"] == "Payroll")
+    emit(
+        18,
+        "application.lifecycle.update",
+        "Update application",
+        admin,
+        [_target(payroll["id"], "AppInstance", payroll["label"])],
+    )
+    emit(
+        33 - 0.01,
+        "core.concurrency.org.limit.violation",
+        "Concurrency limit violation",
+        {**_OKTA_SUPPORT},
+        [],
+        severity="WARN",
+    )
 
     report = emit(
         3,
