@@ -102,7 +102,7 @@ def _service_app(request: Request, body: dict[str, Any], app_id: str) -> dict[st
         "lastUpdated": now,
         "signOnMode": "OPENID_CONNECT",
         "features": [],
-        "accessibility": {"selfService": False, "errorRedirectUrl": None},
+        "accessibility": {"selfService": False},
         "visibility": {
             "autoSubmitToolbar": False,
             "hide": {"iOS": True, "web": True},
