@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, TypeVar, cast
@@ -40,6 +39,7 @@ Profile = Literal["typical", "hardened"]
 _T = TypeVar("_T")
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _INDEX_WIDTH = 5  # 62**5 ≈ 916 million objects of one kind
+_BASE62_OF_BYTE = bytes(ord(BASE62[b % 62]) for b in range(256))
 # The admin roster and the planted findings need a few dozen named people.
 MIN_USERS = 60
 MAX_USERS = 5_000_000
@@ -120,8 +120,8 @@ class Context:
         for _ in range(_INDEX_WIDTH):
             value, rest = divmod(value, 62)
             digits.append(BASE62[rest])
-        tail_bytes = _digest(self.seed, "id:" + kind, index)
-        tail = "".join(BASE62[b % 62] for b in tail_bytes[: 17 - _INDEX_WIDTH])
+        tail_bytes = _digest(self.seed, "id:" + kind, index)[: 17 - _INDEX_WIDTH]
+        tail = tail_bytes.translate(_BASE62_OF_BYTE).decode("ascii")
         return prefix + "".join(reversed(digits)) + tail
 
     def index_of(self, prefix: str, kind: str, okta_id: str) -> int | None:
@@ -137,9 +137,14 @@ class Context:
         return index if self.okta_id(prefix, kind, index) == okta_id else None
 
     def uuid(self, kind: str, index: int) -> str:
-        return str(
-            uuid.UUID(bytes=_digest(self.seed, "uuid:" + kind, index), version=4)
-        )
+        """A version-4 UUID string drawn from the seed (same value as ``uuid.UUID``
+        with ``version=4`` would give, formatted directly because the log makes a
+        million of them)."""
+        raw = bytearray(_digest(self.seed, "uuid:" + kind, index))
+        raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+        raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+        h = raw.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def ago(self, *, days: float = 0, minutes: float = 0) -> datetime:
         return self.anchor - timedelta(days=days, minutes=minutes)

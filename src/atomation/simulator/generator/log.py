@@ -349,7 +349,7 @@ class LogStream:
         """A regular ACTIVE user who signs in (not an admin, not stale)."""
         users = self.users
         first = len(users.seats)
-        i = rng.randrange(first, users.count)
+        i = first + _below(rng, users.count - first)
         for _ in range(16):
             if (
                 users.status[i] == 0
@@ -389,7 +389,7 @@ class LogStream:
                 if event_type.startswith("app.oauth2")
                 else self._sso_apps
             )
-            app = apps[rng.randrange(len(apps))]
+            app = apps[_below(rng, len(apps))]
             targets.append(
                 {
                     "id": app["id"],
@@ -409,7 +409,7 @@ class LogStream:
                 }
             )
         elif event_type == "group.user_membership.add":
-            group = directory["groups"][rng.randrange(len(directory["groups"]))]
+            group = directory["groups"][_below(rng, len(directory["groups"]))]
             targets.append(
                 {
                     "id": group["id"],
@@ -426,7 +426,7 @@ class LogStream:
             targets.append({**actor, "type": "User"})
         ip = None
         if event_type in ("security.threat.detected", "security.request.blocked"):
-            ip = f"185.220.101.{rng.randrange(1, 250)}"
+            ip = f"185.220.101.{1 + _below(rng, 249)}"
         return self.build(
             uuid=self.ctx.uuid(f"log:{name}:{slot}", j),
             moment=moment,
@@ -458,12 +458,12 @@ class LogStream:
         is_proxy: bool = False,
     ) -> dict[str, Any]:
         city, state, country, postal, lat, lon, prefix, asn, isp = _CITIES[
-            rng.randrange(len(_CITIES))
+            _below(rng, len(_CITIES))
         ]
-        agent, os_name, browser = _AGENTS[rng.randrange(len(_AGENTS))]
+        agent, os_name, browser = _AGENTS[_below(rng, len(_AGENTS))]
         if ip is None:
             a, b, *_ = prefix.split(".")
-            ip = f"{a}.{b}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            ip = f"{a}.{b}.{_below(rng, 256)}.{1 + _below(rng, 254)}"
         geo = {
             "city": city,
             "state": state,
@@ -522,6 +522,11 @@ class LogStream:
             },
             "target": targets,
         }
+
+
+def _below(rng: random.Random, n: int) -> int:
+    """A draw in [0, n): ``randrange`` without its argument checks (hot path)."""
+    return int(rng.random() * n)
 
 
 def _running_sum(counts: list[int]) -> list[int]:
