@@ -77,12 +77,12 @@ def test_requests_go_while_budget_lasts_then_wait_for_the_reset(
     limiter.observe(_state(10, 7, now + 30, now), now)
 
     async def run() -> None:
-        deadline = now + 600
-        await pacer.wait_for_budget("/api/v1/users", deadline=deadline)
-        await pacer.wait_for_budget("/api/v1/users", deadline=deadline)
+        max_wait = 600.0
+        await pacer.wait_for_budget("/api/v1/users", max_wait=max_wait)
+        await pacer.wait_for_budget("/api/v1/users", max_wait=max_wait)
         assert clock.sleeps == []
         with caplog.at_level(logging.WARNING, logger="atomation.okta.ratelimit"):
-            await pacer.wait_for_budget("/api/v1/users", deadline=deadline)
+            await pacer.wait_for_budget("/api/v1/users", max_wait=max_wait)
 
     asyncio.run(run())
     assert clock.sleeps == [pytest.approx(30 + DATE_RESOLUTION)]
@@ -97,7 +97,7 @@ def test_other_buckets_are_not_held_by_a_spent_one() -> None:
         _state(10, 5, now + 30, now),
         now,
     )
-    asyncio.run(pacer.wait_for_budget("/api/v1/users", deadline=now + 1))
+    asyncio.run(pacer.wait_for_budget("/api/v1/users", max_wait=0.0))
     assert clock.sleeps == []
 
 
@@ -110,11 +110,11 @@ def test_reset_is_read_against_the_server_date_not_our_clock() -> None:
         _state(10, 5, server + 20, server),
         local,
     )
-    asyncio.run(pacer.wait_for_budget("/api/v1/apps", deadline=local + 600))
+    asyncio.run(pacer.wait_for_budget("/api/v1/apps", max_wait=600.0))
     assert clock.sleeps == [pytest.approx(20 + DATE_RESOLUTION)]
 
 
-def test_wait_beyond_the_deadline_raises_rate_limited() -> None:
+def test_a_wait_longer_than_allowed_raises_rate_limited() -> None:
     clock = SteppedClock()
     pacer = _pacer(clock)
     now = clock.now()
@@ -123,7 +123,7 @@ def test_wait_beyond_the_deadline_raises_rate_limited() -> None:
         now,
     )
     with pytest.raises(RateLimited) as caught:
-        asyncio.run(pacer.wait_for_budget("/api/v1/users", deadline=now + 10))
+        asyncio.run(pacer.wait_for_budget("/api/v1/users", max_wait=10.0))
     assert "rate limit share" in (caught.value.hint or "")
     assert clock.sleeps == []
 
@@ -190,3 +190,45 @@ def test_new_window_is_learned_after_reset_passes() -> None:
     limiter.observe(_state(10, 5, now + 30, now), now)
     assert limiter.budget(now) == 0
     assert limiter.budget(now + 40) is None  # unknown until the next response
+
+
+def test_while_a_window_is_unknown_one_request_goes_first_to_learn_it() -> None:
+    clock = SteppedClock()
+    pacer = _pacer(clock)
+    now = clock.now()
+
+    async def run() -> None:
+        first = await pacer.wait_for_budget("/api/v1/users", max_wait=60.0)
+        second = asyncio.create_task(
+            pacer.wait_for_budget("/api/v1/users", max_wait=60.0)
+        )
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not second.done()  # held until the first answer is in
+
+        first.observe(_state(10, 9, now + 30, now), now)
+        first.settle()
+        assert await second is first
+        assert first.remaining == 8
+
+    asyncio.run(run())
+
+
+def test_a_bucket_without_headers_does_not_hold_requests_back() -> None:
+    clock = SteppedClock()
+    pacer = _pacer(clock)
+
+    async def run() -> None:
+        limiter = await pacer.wait_for_budget(
+            "/.well-known/okta-organization", max_wait=0
+        )
+        limiter.unmetered = True  # the answer carried no rate-limit headers
+        limiter.settle()
+        await asyncio.gather(
+            *(
+                pacer.wait_for_budget("/.well-known/okta-organization", max_wait=0)
+                for _ in range(3)
+            )
+        )
+
+    asyncio.run(run())

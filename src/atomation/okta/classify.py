@@ -43,9 +43,9 @@ __all__ = [
 
 # How far our clock may sit from the server's ``Date`` before a refused assertion
 # is put down to skew. Okta's own tolerance is unconfirmed (okta-api.md §12 item
-# 2); ``Date`` has one-second resolution and the request takes a moment, so a few
-# seconds of difference are noise, while an ``iat`` even slightly ahead of Okta's
-# clock is refused (§1.2).
+# 2); ``Date`` has one-second resolution, and assertions are dated back by the
+# same five seconds (``token.IAT_LEEWAY``), so a smaller difference cannot be
+# what Okta refused.
 CLOCK_SKEW_TOLERANCE = 5.0
 
 _AUTH_PARAM = re.compile(r'([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')

@@ -274,16 +274,33 @@ class OktaClient:
         on_500: Callable[[], None] | None = None,
         budget: float | None = None,
     ) -> tuple[httpx.Response, Page]:
-        """Send one request, paced, retrying 429, 5xx and dropped connections."""
-        deadline = self.clock.now() + (self.retry_budget if budget is None else budget)
+        """Send one request, paced, retrying 429, 5xx and dropped connections.
+
+        The time budget for retries starts with the first send, so time spent
+        queueing behind the pace of other requests does not use it up.
+        """
+        allowed = self.retry_budget if budget is None else budget
+        deadline: float | None = None
         backoff = BACKOFF_FIRST
         while True:
-            limiter = await self.pacer.wait_for_budget(path, deadline=deadline)
-            await self.pacer.gate.enter()
+            limiter = await self.pacer.wait_for_budget(path, max_wait=allowed)
             try:
-                request = build()
-                response = await self._send(request)
+                await self.pacer.gate.enter()
+                try:
+                    if deadline is None:
+                        deadline = self.clock.now() + allowed
+                    request = build()
+                    response = await self._send(request)
+                finally:
+                    await self.pacer.gate.leave()
+                page = self._page(request, response)
+                state = read_rate_limit(response.headers)
+                if state is not None:
+                    limiter.observe(state, self.clock.now())
+                elif limiter.limit is None:
+                    limiter.unmetered = True  # no headers here: nothing to learn
             except httpx.TransportError as exc:
+                assert deadline is not None  # set before anything was sent
                 if self.clock.now() + backoff > deadline:
                     raise OrgUnreachable(
                         f"no answer from {self.org_url} for {path} "
@@ -303,12 +320,8 @@ class OktaClient:
                 backoff = min(backoff * 2, BACKOFF_MAX)
                 continue
             finally:
-                await self.pacer.gate.leave()
+                limiter.settle()
 
-            page = self._page(request, response)
-            state = read_rate_limit(response.headers)
-            if state is not None:
-                limiter.observe(state, self.clock.now())
             if response.status_code == 429:
                 await self.pacer.wait_for_reset(path, state, deadline=deadline)
                 continue

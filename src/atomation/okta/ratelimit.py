@@ -177,6 +177,11 @@ class BucketLimiter:
         self.remaining: int | None = None
         self.reset: float | None = None
         self.reset_local: float | None = None
+        # While the window is unknown, one request goes first to learn it, so
+        # that a crowd of waiting requests cannot all go out before any answer.
+        self.probing = False
+        self.unmetered = False
+        self._settled = asyncio.Event()
 
     def reserve(self) -> int:
         assert self.limit is not None
@@ -195,10 +200,21 @@ class BucketLimiter:
         if self.remaining is not None:
             self.remaining -= 1
 
+    async def wait_for_probe(self) -> None:
+        await self._settled.wait()
+
+    def settle(self) -> None:
+        """The probe's answer is in (or it failed): let the waiting requests look."""
+        if self.probing:
+            self.probing = False
+            settled, self._settled = self._settled, asyncio.Event()
+            settled.set()
+
     def observe(self, state: RateLimitState, local_now: float) -> None:
         """Take a response's headers; a concurrency refusal says nothing of quota."""
         if state.is_concurrency or state.limit <= 0:
             return
+        self.unmetered = False
         offset = (state.server_now - local_now) if state.server_now is not None else 0.0
         new_window = self.reset is None or state.reset != self.reset
         self.limit = state.limit
@@ -275,18 +291,30 @@ class Pacer:
             self._limiters[bucket.name] = BucketLimiter(bucket, self.target_share)
         return self._limiters[bucket.name]
 
-    async def wait_for_budget(self, path: str, *, deadline: float) -> BucketLimiter:
-        """Hold until the bucket of ``path`` has budget, then spend one request."""
+    async def wait_for_budget(self, path: str, *, max_wait: float) -> BucketLimiter:
+        """Hold until the bucket of ``path`` has budget, then spend one request.
+
+        A planned wait is not a failure, so waits add up without limit; only a
+        single wait longer than ``max_wait`` gives up (a verification does not
+        sit out a whole window). Call :meth:`BucketLimiter.settle` once the
+        request is answered.
+        """
         limiter = self.limiter(path)
         while True:
             now = self.clock.now()
             budget = limiter.budget(now)
-            if budget is None or budget > 0:
+            if budget is None:
+                if limiter.unmetered or not limiter.probing:
+                    limiter.probing = not limiter.unmetered
+                    return limiter
+                await limiter.wait_for_probe()
+                continue
+            if budget > 0:
                 limiter.spend()
                 return limiter
             assert limiter.reset_local is not None
             wait = limiter.reset_local - now + self._jitter()
-            if now + wait > deadline:
+            if wait > max_wait:
                 raise RateLimited(
                     f"the app's share of the Okta rate limit for {limiter.bucket.name} "
                     f"requests ({path}) is used up for {wait:.0f} more seconds",

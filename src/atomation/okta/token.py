@@ -44,6 +44,7 @@ from atomation.okta.ratelimit import server_time
 
 __all__ = [
     "ASSERTION_TYPE",
+    "IAT_LEEWAY",
     "OKTA_READ_SCOPES",
     "RENEW_BEFORE_EXPIRY",
     "AccessToken",
@@ -70,6 +71,13 @@ OKTA_READ_SCOPES: tuple[str, ...] = (
 """The ten scopes the app is granted, and nothing else (DESIGN)."""
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+# Assertions and proofs are dated this many seconds in the past. Okta refuses an
+# ``iat`` after the moment the request arrives (okta-api.md §1.2, §2.2) and its
+# tolerance is unconfirmed (§12 item 2), so a clock a second or two ahead of
+# Okta's would fail every token request. Both stay well inside their lifetimes
+# (five minutes for each).
+IAT_LEEWAY = 5
 
 # Renew five minutes before the hour is up (the SDK's default renewal offset,
 # okta-api.md §9.1), so a token never expires between a check and its use.
@@ -173,6 +181,7 @@ class TokenSource:
 
     def _build(self, sent: list[_TokenRequest]) -> httpx.Request:
         now = self._clock.now()
+        issued = int(now) - IAT_LEEWAY
         form = {
             "grant_type": "client_credentials",
             "scope": " ".join(self.scopes),
@@ -181,7 +190,7 @@ class TokenSource:
                 self._signer,
                 client_id=self.client_id,
                 token_url=self.token_url,
-                now=int(now),
+                now=issued,
                 jti=self._new_jti(),
             ),
         }
@@ -194,7 +203,7 @@ class TokenSource:
                 self.dpop_key,
                 method="POST",
                 url=self.token_url,
-                now=int(now),
+                now=issued,
                 jti=self._new_jti(),
                 nonce=self.nonce,
             )
@@ -308,7 +317,7 @@ class TokenSource:
                 self.dpop_key,
                 method=method,
                 url=url,
-                now=int(self._clock.now()),
+                now=int(self._clock.now()) - IAT_LEEWAY,
                 jti=self._new_jti(),
                 nonce=self.nonce,
                 access_token=token.reveal(),
