@@ -82,6 +82,8 @@ def run(argv: list[str] | None = None) -> int:
         typer.echo("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except typer.Exit as exc:
+        if exc.exit_code == EXIT_INTERRUPTED:  # Typer's own translation of Ctrl-C
+            typer.echo("Interrupted.", err=True)
         return exc.exit_code
     except typer.TyperException as exc:  # usage errors: unknown command, bad option
         _error(exc.format_message(), "run 'atomation --help' (or COMMAND --help).")

@@ -7,8 +7,10 @@ down explicitly; nothing here is a module-level singleton, so tests build their 
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from atomation.settings import Settings, load_settings
 from atomation.store import Store, open_store
@@ -46,12 +48,23 @@ class Runtime:
             self._store = None
 
 
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to ``sys.stderr`` as it is when a line is logged, not when created.
+
+    In-process CLI runs (tests) swap ``sys.stderr`` per run; a handler that kept
+    the first one would write to a closed stream.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def configure_logging(level: str) -> None:
     """Send log lines to stderr; the level comes from settings or ``--debug``."""
     root = logging.getLogger()
-    if not any(getattr(h, "_atomation", False) for h in root.handlers):
-        handler = logging.StreamHandler()
+    if not any(isinstance(h, _StderrHandler) for h in root.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter(LOG_FORMAT))
-        handler._atomation = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level)
