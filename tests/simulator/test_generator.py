@@ -270,9 +270,12 @@ def test_typical_covers_the_main_check_areas(typical: Org) -> None:
     } <= checks
 
 
-def test_misconfiguration_ids_are_stable_across_sizes(typical: Org) -> None:
-    bigger = _org("typical", users=2000)
-    assert {m["id"] for m in bigger.misconfigurations} == {
+@pytest.mark.parametrize(("users", "seed"), [(60, 1), (61, 2), (2000, 7)])
+def test_misconfiguration_ids_are_stable_across_sizes_and_seeds(
+    typical: Org, users: int, seed: int
+) -> None:
+    other = _org("typical", users=users, seed=seed)
+    assert {m["id"] for m in other.misconfigurations} == {
         m["id"] for m in typical.misconfigurations
     }
 
@@ -402,3 +405,23 @@ def test_sign_ins_name_only_active_apps_people_sign_in_to(typical: Org) -> None:
         assert (
             app["settings"].get("oauthClient", {}).get("application_type") != "service"
         )
+
+
+def _days_ago(stamp: str) -> float:
+    return (NOW - datetime.fromisoformat(stamp)) / timedelta(days=1)
+
+
+def test_population_findings_count_what_the_users_show(typical: Org) -> None:
+    details = {m["check"]: m["detail"] for m in typical.misconfigurations}
+    admins = set(typical.role_assignee_user_ids)
+    active = [
+        u for u in typical.users if u["status"] == "ACTIVE" and u["id"] not in admins
+    ]
+    stale = [u for u in active if u["lastLogin"] and _days_ago(u["lastLogin"]) > 90]
+    assert details["user.stale_active"].startswith(f"{len(stale)} ACTIVE users")
+    no_mfa = [
+        u
+        for u in active
+        if not {f["factorType"] for f in typical.user_factors(u["id"])} - {"question"}
+    ]
+    assert details["user.no_mfa"].startswith(f"{len(no_mfa)} ACTIVE users")

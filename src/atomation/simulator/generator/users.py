@@ -265,6 +265,15 @@ class UserDirectory:
             self.flags[i] = flags
             self.department[i] = 8 if seat else d[5] % len(DEPARTMENTS)
             self.project[i] = int.from_bytes(d[9:12]) % self.projects
+        if ctx.typical:
+            # However small the org, the first two regular users carry the planted
+            # population findings: one stale, one without a second factor.
+            first = len(self.seats)
+            self.status[first] = self.status[first + 1] = _ACTIVE
+            self.flags[first] = (self.flags[first] | _FLAG_STALE) & ~_FLAG_NEVER
+            self.mfa[first] = _MFA_STRONG
+            self.flags[first + 1] &= ~(_FLAG_STALE | _FLAG_NEVER)
+            self.mfa[first + 1] = _MFA_NONE
 
     # Identity, cheap enough for the log generator to call per event.
     def user_id(self, i: int) -> str:
@@ -327,6 +336,8 @@ class UserDirectory:
         recent_only = not self.ctx.typical
         if status in (1, 2):  # STAGED, PROVISIONED
             created = rng.uniform(1, 5) if recent_only else rng.uniform(1, 200)
+        elif self.flags[i] & _FLAG_STALE:
+            created = rng.uniform(420, 1500)  # old enough to have gone stale
         else:
             created = rng.uniform(40, 1500)
         activated = None if status == 1 else created - rng.uniform(0, 1)
