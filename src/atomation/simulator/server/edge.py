@@ -14,6 +14,7 @@ around every endpoint alike (okta-api.md §3.3, §3.4):
 from __future__ import annotations
 
 import asyncio
+import math
 import logging
 import random
 import secrets
@@ -104,18 +105,20 @@ class OktaEdge:
                 await self._too_many(lambda m: send_with_headers(m, []), 0, 0, reset)
                 return
             try:
-                decision = state.limiter.acquire(bucket, principal, state.now())
+                now = state.now()
+                decision = state.limiter.acquire(bucket, principal, now)
+                reset = self._reset_header(decision.reset, now)
                 limits = [
                     (b"x-rate-limit-limit", str(decision.limit).encode()),
                     (b"x-rate-limit-remaining", str(decision.remaining).encode()),
-                    (b"x-rate-limit-reset", str(decision.reset).encode()),
+                    (b"x-rate-limit-reset", str(reset).encode()),
                 ]
                 if not decision.allowed:
                     await self._too_many(
                         lambda m: send_with_headers(m, []),
                         decision.limit,
                         0,
-                        decision.reset,
+                        reset,
                     )
                     return
                 await self._delay()
@@ -127,6 +130,16 @@ class OktaEdge:
         finally:
             if not recorded:  # no response at all (the connection was cut)
                 record(0)
+
+    def _reset_header(self, window_end: float, now: float) -> int:
+        """``X-Rate-Limit-Reset`` such that ``Reset - Date`` is the real wait.
+
+        At time scale 1 this is the window's end. With a faster clock the remaining
+        simulated seconds are divided by the scale, so a client that sleeps
+        ``Reset - Date`` (the SDK, and Okta's own advice) waits the shortened time.
+        """
+        remaining = max(0.0, window_end - now)
+        return math.ceil(int(now) + remaining / self.state.clock.time_scale)
 
     async def _too_many(
         self, send: Any, limit: int, remaining: int, reset: int

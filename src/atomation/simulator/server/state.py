@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
 ACCESS_TOKEN_SECONDS = 3600  # "fixed at one hour" (okta-api.md §1.4)
 NONCE_PERIOD_SECONDS = 24 * 3600  # Okta renews the DPoP nonce daily (§2.3)
 NONCE_GRACE_SECONDS = 3 * 24 * 3600  # an old nonce keeps working for 3 days (§2.3)
+REQUEST_LOG_SIZE = 1_000_000  # about 200 MB at most
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,11 @@ class ServerState:
     # app id -> scope grant objects (``/api/v1/apps/{id}/grants``)
     grants: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     hosted_jwks: dict[str, dict[str, Any]] = field(default_factory=dict)
-    requests: list[RequestRecord] = field(default_factory=list)
+    # the most recent exchanges, oldest first; bounded so a long demo cannot grow
+    # without limit
+    requests: deque[RequestRecord] = field(
+        default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE)
+    )
     nonce_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     limiter: RateLimiter = field(init=False)
     concurrency: ConcurrencyGate = field(init=False)
