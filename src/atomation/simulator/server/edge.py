@@ -14,8 +14,8 @@ around every endpoint alike (okta-api.md §3.3, §3.4):
 from __future__ import annotations
 
 import asyncio
-import math
 import logging
+import math
 import random
 import secrets
 from email.utils import formatdate
