@@ -425,3 +425,14 @@ def test_population_findings_count_what_the_users_show(typical: Org) -> None:
         if not {f["factorType"] for f in typical.user_factors(u["id"])} - {"question"}
     ]
     assert details["user.no_mfa"].startswith(f"{len(no_mfa)} ACTIVE users")
+
+
+def test_every_active_app_people_sign_in_to_has_sign_ins_even_when_small() -> None:
+    small = _org("hardened", users=60, seed=9)
+    signed_in = {
+        t["id"] for e in _events(small, "user.authentication.sso") for t in e["target"]
+    }
+    for app in small.apps:
+        client = app["settings"].get("oauthClient", {})
+        if app["status"] == "ACTIVE" and client.get("application_type") != "service":
+            assert app["id"] in signed_in, app["label"]

@@ -27,7 +27,11 @@ from atomation.simulator.generator.apps import AppCatalog
 from atomation.simulator.generator.authservers import AuthServers
 from atomation.simulator.generator.groups import GroupDirectory
 from atomation.simulator.generator.idps import build_idps
-from atomation.simulator.generator.incidents import plant_admin_visits, plant_incidents
+from atomation.simulator.generator.incidents import (
+    plant_admin_visits,
+    plant_app_sign_ins,
+    plant_incidents,
+)
 from atomation.simulator.generator.log import LogStream
 from atomation.simulator.generator.network import build_trusted_origins, build_zones
 from atomation.simulator.generator.policies import PolicySet
@@ -92,6 +96,7 @@ def generate_org(
     }
     log = LogStream(ctx, directory, catalog)
     plant_admin_visits(ctx, log)
+    plant_app_sign_ins(ctx, log)
     plant_incidents(
         ctx,
         log,

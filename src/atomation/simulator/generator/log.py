@@ -222,7 +222,7 @@ class LogStream:
         ]
         self._types = {spec[0]: spec for spec in background}
         active = [app for app in directory["apps"] if app["status"] == "ACTIVE"]
-        self._sso_apps = [app for app in active if not _is_service(app)]
+        self.sso_apps = [app for app in active if not _is_service(app)]
         self._oidc_apps = [
             app for app in active if app["signOnMode"] == "OPENID_CONNECT"
         ]
@@ -387,7 +387,7 @@ class LogStream:
             apps = (
                 self._oidc_apps
                 if event_type.startswith("app.oauth2")
-                else self._sso_apps
+                else self.sso_apps
             )
             app = apps[_below(rng, len(apps))]
             targets.append(
