@@ -9,7 +9,13 @@ import pytest
 from joserfc.jwk import ECKey, RSAKey
 
 from atomation.simulator.harness import SimulatorServer
-from tests.simulator.support import ServiceApp, dpop_proof, fixture_server
+from tests.simulator.support import (
+    ASSERTION_TYPE,
+    ServiceApp,
+    dpop_proof,
+    fixture_server,
+    sign,
+)
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +128,6 @@ def test_proof_faults_on_the_token_endpoint(app: ServiceApp, dpop_key: RSAKey) -
 
 
 def test_proof_with_wrong_typ_is_refused(app: ServiceApp, dpop_key: RSAKey) -> None:
-    from tests.simulator.support import sign
-
     claims = {
         "htm": "POST",
         "htu": app.okta.token_endpoint,
@@ -142,8 +146,6 @@ def test_proof_with_wrong_typ_is_refused(app: ServiceApp, dpop_key: RSAKey) -> N
 def test_proof_signed_by_another_key_is_refused(
     app: ServiceApp, dpop_key: RSAKey
 ) -> None:
-    from tests.simulator.support import sign
-
     claims = {
         "htm": "POST",
         "htu": app.okta.token_endpoint,
@@ -324,3 +326,72 @@ def test_insufficient_scope_challenge_uses_the_dpop_scheme(
     assert response.status_code == 403
     assert challenge(response).startswith("DPoP algs=")
     assert 'scope="okta.logs.read"' in challenge(response)
+
+
+def test_two_proof_headers_are_refused(app: ServiceApp, dpop_key: RSAKey) -> None:
+    endpoint = app.okta.token_endpoint
+    data = {
+        "grant_type": "client_credentials",
+        "scope": "okta.users.read",
+        "client_assertion_type": ASSERTION_TYPE,
+        "client_assertion": app.assertion(),
+    }
+    headers = [
+        ("DPoP", app.proof(dpop_key, "POST", endpoint)),
+        ("DPoP", app.proof(dpop_key, "POST", endpoint)),
+    ]
+
+    response = httpx.post(endpoint, data=data, headers=headers)
+
+    assert token_error(response) == invalid_proof(
+        "Multiple DPoP proof JWT headers are not allowed."
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "description"),
+    [
+        ({"alg": "HS256"}, "The DPoP proof JWT signature algorithm is invalid."),
+        ({"jwk": None}, "The DPoP proof JWT is invalid."),
+    ],
+)
+def test_proof_header_faults_are_refused(
+    app: ServiceApp, dpop_key: RSAKey, header: dict[str, object], description: str
+) -> None:
+    claims = {
+        "htm": "POST",
+        "htu": app.okta.token_endpoint,
+        "iat": int(app.okta.clock.timestamp()),
+        "jti": str(header),
+    }
+    full = {"typ": "dpop+jwt", "alg": "RS256", "jwk": dpop_key.as_dict(private=False)}
+    full.update(header)
+    if full["jwk"] is None:
+        del full["jwk"]
+    proof = sign({**full, "alg": "RS256"}, claims, dpop_key)
+    if header.get("alg") == "HS256":
+        # re-label the header only: the server must refuse before verifying
+        proof = _relabel_alg(proof, "HS256")
+
+    assert token_error(app.token_request(dpop=proof)) == invalid_proof(description)
+
+
+def test_proof_without_numeric_iat_is_refused(
+    app: ServiceApp, dpop_key: RSAKey
+) -> None:
+    proof = app.proof(dpop_key, "POST", app.okta.token_endpoint, iat="now")
+
+    assert token_error(app.token_request(dpop=proof)) == invalid_proof(
+        "'iat' claim in the DPoP proof JWT is invalid."
+    )
+
+
+def _relabel_alg(token: str, alg: str) -> str:
+    import base64
+    import json
+
+    header_segment, payload, signature = token.split(".")
+    header = json.loads(base64.urlsafe_b64decode(header_segment + "=="))
+    header["alg"] = alg
+    encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).decode()
+    return ".".join([encoded.rstrip("="), payload, signature])

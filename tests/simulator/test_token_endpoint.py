@@ -431,3 +431,44 @@ def test_clock_skew_setting_tolerates_a_slightly_early_iat() -> None:
         response = app.token_request(assertion=app.assertion(iat=now + 20))
 
     assert response.status_code == 200
+
+
+def test_jwks_that_is_not_a_key_set_is_invalid(okta: SimulatorServer) -> None:
+    app = _app_with_jwks(okta, okta.host_jwks("not-a-set", {"keys": "nope"}))
+
+    assert error_of(app.token_request()) == invalid_client(
+        "The client JWKSet is invalid."
+    )
+
+
+def test_key_meant_for_encryption_is_refused(okta: SimulatorServer) -> None:
+    app = ServiceApp.create(okta)
+    jwk = {**app.key.as_dict(private=False), "kid": app.kid, "use": "enc"}
+    uri = okta.org.app(app.client_id)["settings"]["oauthClient"]["jwks_uri"]
+    okta.host_jwks(uri.rsplit("/", 1)[1], {"keys": [jwk]})
+
+    response = app.token_request()
+
+    assert error_of(response) == invalid_client(
+        "The public key being used for client assertion has an invalid 'use' parameter."
+    )
+
+
+def test_client_id_field_naming_another_client_is_refused(app: ServiceApp) -> None:
+    response = app.token_request(client_id="0oaSomeoneElse000000")
+
+    assert error_of(response) == invalid_client(
+        "Invalid value for 'client_id' parameter."
+    )
+
+
+def test_inactive_app_fails_client_authentication(okta: SimulatorServer) -> None:
+    app = ServiceApp.create(okta)
+    app.admin("PUT", f"/api/v1/apps/{app.client_id}", json={"status": "INACTIVE"})
+
+    response = app.token_request()
+
+    assert error_of(response) == invalid_client(
+        "Client authentication failed. Either the client or the client credentials "
+        "are invalid."
+    )
