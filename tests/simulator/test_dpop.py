@@ -364,7 +364,11 @@ def test_proof_header_faults_are_refused(
         "iat": int(app.okta.clock.timestamp()),
         "jti": str(header),
     }
-    full = {"typ": "dpop+jwt", "alg": "RS256", "jwk": dpop_key.as_dict(private=False)}
+    full: dict[str, object] = {
+        "typ": "dpop+jwt",
+        "alg": "RS256",
+        "jwk": dpop_key.as_dict(private=False),
+    }
     full.update(header)
     if full["jwk"] is None:
         del full["jwk"]
