@@ -6,10 +6,12 @@
   stable) that the assessment must find;
 * ``hardened`` is configured to the strict values of checks.md and plants none.
 
-One module per resource family: ``users`` (and factors), ``groups`` (and rules),
-``apps``, ``policies``, ``network`` (zones and trusted origins), ``roles``,
-``authservers``, ``idps``, ``log`` and ``incidents`` (planted log events);
-``roster`` names the admins; ``_common`` holds the seeded helpers.
+One module per resource family: ``users``, ``factors``, ``groups`` (and rules),
+``apps``, ``policies`` (with ``signon_policies`` and ``access_policies``),
+``network`` (zones and trusted origins), ``roles``, ``authservers``, ``idps`` and
+``log`` (with ``log_traffic``, the background mix; ``activity``, scheduled events;
+``incidents``, planted ones). ``roster`` names the admins, ``people`` the names they
+are drawn from, ``_common`` holds the seeded helpers.
 """
 
 from __future__ import annotations
@@ -23,15 +25,15 @@ from atomation.simulator.generator._common import (
     GeneratorError,
     Profile,
 )
+from atomation.simulator.generator.activity import (
+    plant_admin_visits,
+    plant_app_sign_ins,
+)
 from atomation.simulator.generator.apps import AppCatalog
 from atomation.simulator.generator.authservers import AuthServers
 from atomation.simulator.generator.groups import GroupDirectory
 from atomation.simulator.generator.idps import build_idps
-from atomation.simulator.generator.incidents import (
-    plant_admin_visits,
-    plant_app_sign_ins,
-    plant_incidents,
-)
+from atomation.simulator.generator.incidents import plant_incidents
 from atomation.simulator.generator.log import LogStream
 from atomation.simulator.generator.network import build_trusted_origins, build_zones
 from atomation.simulator.generator.policies import PolicySet

@@ -27,6 +27,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from atomation.simulator.generator._common import Context, format_time
+from atomation.simulator.generator.log_traffic import (
+    AGENTS,
+    BACKGROUND,
+    CITIES,
+    HOURLY,
+    HOURLY_MEAN,
+    TYPICAL_ONLY,
+)
 from atomation.simulator.generator.users import UserDirectory
 
 __all__ = ["WINDOW_DAYS", "LogStream"]
@@ -36,167 +44,6 @@ SLOT = timedelta(hours=1)
 SLOTS = WINDOW_DAYS * 24
 EVENTS_PER_USER = 10  # over the whole window
 
-# Background traffic: (eventType, share of all events, outcome, severity, message).
-# Admin Console visits are not background: each admin's visits follow their
-# lastLogin (see incidents.py), so admin dormancy reads the same in users and log.
-_BACKGROUND: tuple[tuple[str, float, str, str, str], ...] = (
-    ("user.session.start", 0.22, "SUCCESS", "INFO", "User login to Okta"),
-    ("user.authentication.sso", 0.22, "SUCCESS", "INFO", "User single sign on to app"),
-    ("policy.evaluate_sign_on", 0.14, "ALLOW", "INFO", "Evaluation of sign-on policy"),
-    (
-        "user.authentication.auth_via_mfa",
-        0.12,
-        "SUCCESS",
-        "INFO",
-        "Authentication of user via MFA",
-    ),
-    ("user.session.end", 0.10, "SUCCESS", "INFO", "User logout from Okta"),
-    ("user.authentication.verify", 0.06, "SUCCESS", "INFO", "Verify user identity"),
-    (
-        "app.oauth2.token.grant.access_token",
-        0.04,
-        "SUCCESS",
-        "INFO",
-        "OAuth2 access token is granted",
-    ),
-    ("user.session.start:failure", 0.02, "FAILURE", "WARN", "User login to Okta"),
-    (
-        "user.account.update_password",
-        0.01,
-        "SUCCESS",
-        "INFO",
-        "User update password for Okta",
-    ),
-    (
-        "group.user_membership.add",
-        0.006,
-        "SUCCESS",
-        "INFO",
-        "Add user to group membership",
-    ),
-    (
-        "user.mfa.factor.activate",
-        0.004,
-        "SUCCESS",
-        "INFO",
-        "Activate factor or authenticator",
-    ),
-    (
-        "application.user_membership.add",
-        0.004,
-        "SUCCESS",
-        "INFO",
-        "Add user to application membership",
-    ),
-    (
-        "user.account.reset_password",
-        0.002,
-        "SUCCESS",
-        "INFO",
-        "Fulfill password reset request",
-    ),
-    (
-        "security.threat.detected",
-        0.002,
-        "DENY",
-        "WARN",
-        "Request from suspicious actor",
-    ),
-    ("user.account.lock", 0.0015, "SUCCESS", "WARN", "Max sign in attempts exceeded"),
-    ("security.request.blocked", 0.001, "DENY", "WARN", "Request blocked"),
-    (
-        "user.mfa.okta_verify.deny_push",
-        0.0005,
-        "FAILURE",
-        "WARN",
-        "User rejected Okta push verify",
-    ),
-    ("system.org.rate_limit.warning", 0.0002, "SUCCESS", "WARN", "Rate limit warning"),
-)
-# Share of each hour of the (UTC) day in the daily traffic, normalised to mean 1.
-_HOURLY = [
-    0.3,
-    0.25,
-    0.2,
-    0.2,
-    0.25,
-    0.4,
-    0.7,
-    1.1,
-    1.5,
-    1.7,
-    1.7,
-    1.6,
-    1.5,
-    1.6,
-    1.7,
-    1.6,
-    1.5,
-    1.3,
-    1.0,
-    0.8,
-    0.6,
-    0.5,
-    0.4,
-    0.35,
-]
-_HOURLY_MEAN = sum(_HOURLY) / 24
-_CITIES = (
-    (
-        "San Francisco",
-        "California",
-        "United States",
-        "94107",
-        37.77,
-        -122.41,
-        "73.93.0.0",
-        7922,
-        "comcast",
-    ),
-    (
-        "New York",
-        "New York",
-        "United States",
-        "10001",
-        40.75,
-        -73.99,
-        "96.242.0.0",
-        701,
-        "verizon",
-    ),
-    ("Toronto", "Ontario", "Canada", "M5H", 43.65, -79.38, "99.224.0.0", 812, "rogers"),
-    (
-        "Chicago",
-        "Illinois",
-        "United States",
-        "60601",
-        41.88,
-        -87.62,
-        "24.15.0.0",
-        7922,
-        "comcast",
-    ),
-)
-_AGENTS = (
-    (
-        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 "
-        "Safari/605.1.15",
-        "Mac OS X",
-        "SAFARI",
-    ),
-    (
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-        "Chrome/126.0 Safari/537.36",
-        "Windows 10",
-        "CHROME",
-    ),
-    (
-        "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-        "Linux",
-        "FIREFOX",
-    ),
-)
-_TYPICAL_ONLY = frozenset({"security.threat.detected", "system.org.rate_limit.warning"})
 SPRAY_IP = "45.155.205.17"
 
 
@@ -218,7 +65,7 @@ class LogStream:
         self._directory = directory  # names of apps, policies… for targets
         # A hardened org shows no unblocked threats and no rate-limit warnings.
         background = [
-            spec for spec in _BACKGROUND if ctx.typical or spec[0] not in _TYPICAL_ONLY
+            spec for spec in BACKGROUND if ctx.typical or spec[0] not in TYPICAL_ONLY
         ]
         self._types = {spec[0]: spec for spec in background}
         active = [app for app in directory["apps"] if app["status"] == "ACTIVE"]
@@ -232,7 +79,7 @@ class LogStream:
             counts = []
             for slot in range(SLOTS):
                 hour = (self.start + slot * SLOT).hour
-                mean = per_slot * share * _HOURLY[hour] / _HOURLY_MEAN
+                mean = per_slot * share * HOURLY[hour] / HOURLY_MEAN
                 draw = int.from_bytes(ctx.digest("log-count:" + name, slot)[:4]) / 2**32
                 counts.append(int(mean) + (1 if draw < mean - int(mean) else 0))
             self._counts[name] = counts
@@ -457,10 +304,10 @@ class LogStream:
         ip: str | None = None,
         is_proxy: bool = False,
     ) -> dict[str, Any]:
-        city, state, country, postal, lat, lon, prefix, asn, isp = _CITIES[
-            _below(rng, len(_CITIES))
+        city, state, country, postal, lat, lon, prefix, asn, isp = CITIES[
+            _below(rng, len(CITIES))
         ]
-        agent, os_name, browser = _AGENTS[_below(rng, len(_AGENTS))]
+        agent, os_name, browser = AGENTS[_below(rng, len(AGENTS))]
         if ip is None:
             a, b, *_ = prefix.split(".")
             ip = f"{a}.{b}.{_below(rng, 256)}.{1 + _below(rng, 254)}"

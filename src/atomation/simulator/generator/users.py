@@ -1,4 +1,4 @@
-"""Users and their factors, built lazily from the seed.
+"""Users, built lazily from the seed (their factors: ``factors``).
 
 At generation only a few bytes per user are kept (status, MFA class, department,
 project and flags, drawn from the user's digest); the user and factor dicts are
@@ -25,6 +25,19 @@ from atomation.simulator.generator._common import (
     GeneratorError,
     format_time,
 )
+from atomation.simulator.generator.factors import (
+    MFA_NONE,
+    MFA_STRONG,
+    QUESTIONS,
+    build_factors,
+    factor_types,
+)
+from atomation.simulator.generator.people import (
+    DEPARTMENTS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    TITLES,
+)
 from atomation.simulator.generator.roster import AdminSeat, admin_roster
 
 __all__ = ["DEPARTMENTS", "STATUSES", "UserDirectory", "UserSequence"]
@@ -47,168 +60,16 @@ _STATUS_WEIGHTS = {
 }
 # MFA classes: 0 none, 1 weak only (sms/call/email/question), 2 one-time codes or
 # push, 3 phishing-resistant (webauthn, u2f, FastPass signed_nonce).
-_MFA_NONE, _MFA_WEAK, _MFA_OTP, _MFA_STRONG = range(4)
 _MFA_WEIGHTS = {"typical": (12, 18, 30, 40), "hardened": (0, 0, 0, 100)}
 _FLAG_STALE = 1  # ACTIVE but no sign-in for 90+ days
 _FLAG_NEVER = 2  # ACTIVE and never signed in
 _FLAG_FEDERATED = 4  # mastered by the SAML IdP, no Okta password
 _FLAG_AD = 8  # member of the AD-sourced app group
 
-DEPARTMENTS = (
-    "Engineering",
-    "Sales",
-    "Marketing",
-    "Finance",
-    "Human Resources",
-    "Customer Support",
-    "Operations",
-    "Legal",
-    "IT",
-    "Product",
-)
-_FIRST = [
-    "Ada",
-    "Alan",
-    "Amara",
-    "Ana",
-    "Arjun",
-    "Ben",
-    "Bianca",
-    "Carlos",
-    "Chen",
-    "Chloe",
-    "Dana",
-    "Diego",
-    "Elena",
-    "Emeka",
-    "Emma",
-    "Farah",
-    "Felix",
-    "Grace",
-    "Hana",
-    "Hugo",
-    "Ibrahim",
-    "Ines",
-    "Ivan",
-    "Jade",
-    "James",
-    "Jin",
-    "Julia",
-    "Kai",
-    "Kofi",
-    "Lara",
-    "Leo",
-    "Lina",
-    "Luca",
-    "Maya",
-    "Mateo",
-    "Mei",
-    "Mia",
-    "Nadia",
-    "Nia",
-    "Noah",
-    "Olga",
-    "Omar",
-    "Priya",
-    "Rafael",
-    "Rosa",
-    "Sam",
-    "Sara",
-    "Sofia",
-    "Tariq",
-    "Tess",
-    "Tomas",
-    "Uma",
-    "Vera",
-    "Wei",
-    "Yara",
-    "Yusuf",
-    "Zoe",
-]
-_LAST = [
-    "Abbott",
-    "Adeyemi",
-    "Alvarez",
-    "Bauer",
-    "Becker",
-    "Brown",
-    "Castro",
-    "Chen",
-    "Costa",
-    "Dubois",
-    "Eriksen",
-    "Fischer",
-    "Garcia",
-    "Gupta",
-    "Haddad",
-    "Hansen",
-    "Ito",
-    "Jensen",
-    "Kaur",
-    "Khan",
-    "Kim",
-    "Kowalski",
-    "Larsen",
-    "Lopez",
-    "Mensah",
-    "Meyer",
-    "Moreau",
-    "Murphy",
-    "Nakamura",
-    "Nguyen",
-    "Novak",
-    "Okafor",
-    "Olsen",
-    "Patel",
-    "Perez",
-    "Petrov",
-    "Quinn",
-    "Rossi",
-    "Sato",
-    "Schmidt",
-    "Silva",
-    "Singh",
-    "Smith",
-    "Suzuki",
-    "Tanaka",
-    "Torres",
-    "Varga",
-    "Wagner",
-    "Wang",
-    "Weber",
-    "Williams",
-    "Wilson",
-    "Yilmaz",
-    "Zhang",
-]
-_TITLES = ("Analyst", "Engineer", "Manager", "Specialist", "Director", "Associate")
-_QUESTIONS = (
-    ("disliked_food", "What is the food you least liked as a child?"),
-    ("favorite_toy", "What was your favorite toy as a child?"),
-    ("first_award", "What was the first award you received?"),
-)
-_FACTOR_PREFIX = {
-    "sms": "mbl",
-    "call": "clf",
-    "email": "emf",
-    "question": "ufs",
-    "token:software:totp": "ost",
-    "push": "opf",
-    "signed_nonce": "crp",
-    "webauthn": "fwf",
-    "u2f": "fuf",
-    "token:hardware": "ykf",
-}
-_PROVIDER = {
-    "webauthn": "FIDO",
-    "u2f": "FIDO",
-    "token:hardware": "YUBICO",
-}
-
 
 def _pick(weights: Sequence[int], value: float) -> int:
-    total = sum(weights)
-    threshold = value * total
+    """The index whose weight band ``value`` (in [0, 1)) falls into."""
+    threshold = value * sum(weights)
     running = 0
     for position, weight in enumerate(weights):
         running += weight
@@ -271,9 +132,9 @@ class UserDirectory:
             first = len(self.seats)
             self.status[first] = self.status[first + 1] = _ACTIVE
             self.flags[first] = (self.flags[first] | _FLAG_STALE) & ~_FLAG_NEVER
-            self.mfa[first] = _MFA_STRONG
+            self.mfa[first] = MFA_STRONG
             self.flags[first + 1] &= ~(_FLAG_STALE | _FLAG_NEVER)
-            self.mfa[first + 1] = _MFA_NONE
+            self.mfa[first + 1] = MFA_NONE
 
     # Identity, cheap enough for the log generator to call per event.
     def user_id(self, i: int) -> str:
@@ -285,7 +146,9 @@ class UserDirectory:
 
     def names(self, i: int) -> tuple[str, str]:
         d = self.ctx.digest("user", i)
-        return _FIRST[d[10] % len(_FIRST)], _LAST[d[11] % len(_LAST)]
+        return FIRST_NAMES[d[10] % len(FIRST_NAMES)], LAST_NAMES[
+            d[11] % len(LAST_NAMES)
+        ]
 
     def login(self, i: int) -> str:
         return self.identity(i)[1]
@@ -320,7 +183,7 @@ class UserDirectory:
         return bool(types)
 
     def has_phishing_resistant(self, i: int) -> bool:
-        return self.mfa[i] == _MFA_STRONG
+        return self.mfa[i] == MFA_STRONG
 
     def status_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(STATUSES, 0)
@@ -400,12 +263,10 @@ class UserDirectory:
         credentials: dict[str, Any] = {"provider": provider}
         if provider["type"] == "OKTA" and self.status[i] not in (1, 2):
             credentials["password"] = {}
-            question = _QUESTIONS[i % len(_QUESTIONS)][1]
+            question = QUESTIONS[i % len(QUESTIONS)][1]
             credentials["recovery_question"] = {"question": question}
         seat = self.seats.get(i)
-        title = (
-            "Identity Administrator" if seat else _TITLES[rng.randrange(len(_TITLES))]
-        )
+        title = "Identity Administrator" if seat else TITLES[rng.randrange(len(TITLES))]
         status = self.status_of(i)
         user: dict[str, Any] = {
             "id": user_id,
@@ -434,101 +295,11 @@ class UserDirectory:
         }
         return user
 
-    def _weak_factor_types(self, i: int) -> list[str]:
-        d = self.ctx.digest("user-factors", i)
-        choices = ("sms", "call", "email", "question")
-        first = choices[d[0] % 4]
-        if d[1] < 100:
-            second = choices[(d[0] + 1 + d[1] % 3) % 4]
-            return [first, second]
-        return [first]
-
     def factor_types(self, i: int) -> list[str]:
-        status = self.status[i]
-        if status in (1, 2, 7):  # STAGED, PROVISIONED, DEPROVISIONED
-            return []
-        mfa = self.mfa[i]
-        d = self.ctx.digest("user-factors", i)
-        seat = self.seats.get(i)
-        if seat and seat.strength == "weak":
-            return ["sms"]
-        if mfa == _MFA_NONE:
-            return []
-        if mfa == _MFA_WEAK:
-            return self._weak_factor_types(i)
-        if mfa == _MFA_OTP:
-            base = ["token:software:totp"] if d[2] < 128 else ["push"]
-            return [*base, "sms"] if d[3] < 80 else base
-        if not self.ctx.typical:
-            return ["webauthn"] if d[2] < 128 else ["push", "signed_nonce"]
-        options = (
-            ["webauthn"],
-            ["push", "signed_nonce"],
-            ["u2f"],
-            ["token:hardware", "webauthn"],
-        )
-        chosen = list(options[d[2] % len(options)])
-        return [*chosen, "sms"] if d[3] < 60 else chosen
+        return factor_types(self, i)
 
     def build_factors(self, i: int) -> list[dict[str, Any]]:
-        ctx = self.ctx
-        user_id = self.user_id(i)
-        login = self.login(i)
-        rng = ctx.rng("user-factor-detail", i)
-        factors = []
-        for position, factor_type in enumerate(self.factor_types(i)):
-            factor_id = ctx.okta_id(
-                _FACTOR_PREFIX[factor_type], "factor", i * 8 + position
-            )
-            enrolled = ctx.stamp(days=rng.uniform(1, 30))
-            provider = _PROVIDER.get(factor_type, "OKTA")
-            if factor_type == "token:software:totp" and rng.random() < 0.5:
-                provider = "GOOGLE"
-            factor: dict[str, Any] = {
-                "id": factor_id,
-                "factorType": factor_type,
-                "provider": provider,
-                "vendorName": provider,
-                "status": "ACTIVE",
-                "created": enrolled,
-                "lastUpdated": enrolled,
-                "profile": self._factor_profile(factor_type, i, login, rng.random()),
-                "_links": {
-                    "self": ctx.link(f"/api/v1/users/{user_id}/factors/{factor_id}"),
-                    "user": ctx.link(f"/api/v1/users/{user_id}"),
-                },
-            }
-            factors.append(factor)
-        return factors
-
-    def _factor_profile(
-        self, factor_type: str, i: int, login: str, draw: float
-    ) -> dict[str, Any]:
-        phone = f"+1415555{1000 + i % 9000:04d}"
-        if factor_type in ("sms", "call"):
-            return {"phoneNumber": phone}
-        if factor_type == "email":
-            return {"email": login}
-        if factor_type == "question":
-            key, text = _QUESTIONS[i % len(_QUESTIONS)]
-            return {"question": key, "questionText": text}
-        if factor_type == "push":
-            platform = "IOS" if draw < 0.6 else "ANDROID"
-            return {
-                "credentialId": login,
-                "deviceType": "SmartPhone_IPhone"
-                if platform == "IOS"
-                else "SmartPhone_Android",
-                "name": "Work phone",
-                "platform": platform,
-                "version": "9.31.0",
-            }
-        if factor_type == "webauthn":
-            name = "MacBook Touch ID" if draw < 0.5 else "YubiKey 5 NFC"
-            return {"authenticatorName": name, "credentialId": f"cred{i:x}w"}
-        if factor_type == "signed_nonce":
-            return {"credentialId": login, "name": "Okta FastPass", "platform": "MACOS"}
-        return {"credentialId": login}
+        return build_factors(self, i)
 
 
 class UserSequence(Sequence[dict[str, Any]]):
