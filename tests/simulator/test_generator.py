@@ -436,3 +436,56 @@ def test_every_active_app_people_sign_in_to_has_sign_ins_even_when_small() -> No
         client = app["settings"].get("oauthClient", {})
         if app["status"] == "ACTIVE" and client.get("application_type") != "service":
             assert app["id"] in signed_in, app["label"]
+
+
+def test_hardened_apps_origins_idps_and_servers_meet_the_checks(hardened: Org) -> None:
+    everyone = next(g["id"] for g in hardened.groups if g["type"] == "BUILT_IN")
+    for app in hardened.apps:
+        assert app["status"] == "ACTIVE"
+        client = app["settings"].get("oauthClient", {})
+        assert not {"implicit", "password"} & set(client.get("grant_types", []))
+        sign_on = app["settings"].get("signOn", {})
+        assert sign_on.get("signatureAlgorithm", "RSA_SHA256") == "RSA_SHA256"
+        assert everyone not in [g["id"] for g in hardened.app_groups(app["id"])]
+        method = (
+            app["credentials"].get("oauthClient", {}).get("token_endpoint_auth_method")
+        )
+        assert not (method or "").startswith("client_secret"), app["label"]
+    for origin in hardened.trusted_origins:
+        assert origin["origin"].startswith("https://")
+        assert "*" not in origin["origin"]
+    for idp in hardened.idps:
+        assert idp["policy"]["provisioning"]["action"] != "AUTO"
+        assert idp["policy"]["accountLink"]["action"] != "AUTO"
+    for server in hardened.authorization_servers:
+        assert server["credentials"]["signing"]["rotationMode"] == "AUTO"
+        for policy in hardened.as_policies(server["id"]):
+            assert "ALL_CLIENTS" not in policy["conditions"]["clients"]["include"]
+            for rule in hardened.as_policy_rules(server["id"], policy["id"]):
+                token = rule["actions"]["token"]
+                assert token["accessTokenLifetimeMinutes"] <= 60
+                assert 0 < token["refreshTokenLifetimeMinutes"] <= 129600
+                assert token["refreshTokenWindowMinutes"] <= 10080
+    supers = [
+        u
+        for u in hardened.role_assignee_user_ids
+        if any(r["type"] == "SUPER_ADMIN" for r in hardened.user_roles(u))
+    ]
+    assert 2 <= len(supers) <= 5
+
+
+def test_hardened_access_policies_require_phishing_resistance_everywhere(
+    hardened: Org,
+) -> None:
+    for policy in hardened.policies("ACCESS_POLICY"):
+        rules = hardened.policy_rules(policy["id"])
+        allowing = [r for r in rules if r["actions"]["appSignOn"]["access"] == "ALLOW"]
+        assert allowing, policy["name"]
+        for rule in allowing:
+            method = rule["actions"]["appSignOn"]["verificationMethod"]
+            assert method["factorMode"] == "2FA"
+            assert all(
+                c["possession"]["phishingResistant"] == "REQUIRED"
+                for c in method["constraints"]
+            )
+            assert rule["conditions"]["network"]["connection"] == "ZONE"

@@ -76,7 +76,7 @@ def generate_org(
     groups = GroupDirectory(ctx, directory)
     zones, zone_ids = build_zones(ctx)
     origins = build_trusted_origins(ctx)
-    idps = build_idps(ctx, admin_group=groups.help_desk_id, everyone=groups.everyone_id)
+    idps = build_idps(ctx, admin_group=groups.help_desk_id)
     policies = PolicySet(
         ctx,
         everyone_id=groups.everyone_id,

@@ -29,7 +29,7 @@ def _idp_links(ctx: Context, idp_id: str) -> dict[str, Any]:
     }
 
 
-def _policy(ctx: Context, *, admin_group: str, everyone: str) -> dict[str, Any]:
+def _policy(ctx: Context, *, admin_group: str) -> dict[str, Any]:
     if ctx.typical:
         provisioning = {
             "action": "AUTO",
@@ -51,7 +51,7 @@ def _policy(ctx: Context, *, admin_group: str, everyone: str) -> dict[str, Any]:
                 "suspended": {"action": "NONE"},
             },
         }
-        link = {"action": "AUTO", "filter": {"groups": {"include": [everyone]}}}
+        link = {"action": "DISABLED", "filter": None}
     return {
         "provisioning": provisioning,
         "accountLink": link,
@@ -64,9 +64,7 @@ def _policy(ctx: Context, *, admin_group: str, everyone: str) -> dict[str, Any]:
     }
 
 
-def build_idps(
-    ctx: Context, *, admin_group: str, everyone: str
-) -> list[dict[str, Any]]:
+def build_idps(ctx: Context, *, admin_group: str) -> list[dict[str, Any]]:
     idps = []
     google_id = ctx.okta_id("0oa", "idp", 0)
     saml_id = ctx.okta_id("0oa", "idp", 1)
@@ -94,7 +92,7 @@ def build_idps(
             "scopes": ["profile", "email", "openid"],
             "credentials": {"client": {"client_id": "google-client-id-for-okta"}},
         },
-        "policy": _policy(ctx, admin_group=admin_group, everyone=everyone),
+        "policy": _policy(ctx, admin_group=admin_group),
         "_links": _idp_links(ctx, google_id),
     }
     if not ctx.typical:
@@ -133,7 +131,7 @@ def build_idps(
                 }
             },
         },
-        "policy": _policy(ctx, admin_group=admin_group, everyone=everyone),
+        "policy": _policy(ctx, admin_group=admin_group),
         "_links": _idp_links(ctx, saml_id),
     }
     if not ctx.typical:
