@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import random
 import secrets
 from email.utils import formatdate
@@ -107,7 +106,7 @@ class OktaEdge:
             try:
                 now = state.now()
                 decision = state.limiter.acquire(bucket, principal, now)
-                reset = self._reset_header(decision.reset, now)
+                reset = decision.reset
                 limits = [
                     (b"x-rate-limit-limit", str(decision.limit).encode()),
                     (b"x-rate-limit-remaining", str(decision.remaining).encode()),
@@ -130,16 +129,6 @@ class OktaEdge:
         finally:
             if not recorded:  # no response at all (the connection was cut)
                 record(0)
-
-    def _reset_header(self, window_end: float, now: float) -> int:
-        """``X-Rate-Limit-Reset`` such that ``Reset - Date`` is the real wait.
-
-        At time scale 1 this is the window's end. With a faster clock the remaining
-        simulated seconds are divided by the scale, so a client that sleeps
-        ``Reset - Date`` (the SDK, and Okta's own advice) waits the shortened time.
-        """
-        remaining = max(0.0, window_end - now)
-        return math.ceil(int(now) + remaining / self.state.clock.time_scale)
 
     async def _too_many(
         self, send: Any, limit: int, remaining: int, reset: int
