@@ -163,16 +163,8 @@ class Org:
     # Roles --------------------------------------------------------------------
     @property
     def role_assignee_user_ids(self) -> Sequence[str]:
-        indices = sorted({*self._roles.assignee_indices, *self._extra_assignees()})
-        return [self._users.user_id(i) for i in indices]
-
-    def _extra_assignees(self) -> list[int]:
-        out = []
-        for user_id in self._roles.user_roles:
-            i = self._users.index_of(user_id)
-            if i is not None:
-                out.append(i)
-        return out
+        """Users holding any role, directly or through a group, in id order."""
+        return sorted(u for u, roles in self._roles.user_roles.items() if roles)
 
     def user_roles(self, user_id: str) -> list[dict[str, Any]]:
         return list(self._roles.user_roles.get(user_id, []))

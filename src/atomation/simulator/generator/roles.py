@@ -45,9 +45,7 @@ class RoleBook:
         self.user_roles: dict[str, list[dict[str, Any]]] = {}
         self.group_roles: dict[str, list[dict[str, Any]]] = {}
         self.client_roles: dict[str, list[dict[str, Any]]] = {}
-        assignees: set[int] = set()
         for seat in sorted(users.seats.values(), key=lambda s: s.index):
-            assignees.add(seat.index)
             user_id = users.user_id(seat.index)
             if seat.via_group:
                 group_id = groups.help_desk_id
@@ -63,7 +61,6 @@ class RoleBook:
                 self.user_roles.setdefault(user_id, []).append(
                     self._assignment(seat.role, "USER", f"/api/v1/users/{user_id}")
                 )
-        self.assignee_indices = sorted(assignees)
         for label, app_id in service_apps.items():
             role = (
                 "SUPER_ADMIN" if label == "Legacy Directory Sync" else "READ_ONLY_ADMIN"
