@@ -47,7 +47,7 @@ def plant_admin_visits(ctx: Context, log: LogStream) -> None:
                 reason=None,
                 rng=ctx.rng("admin-visit", seat.index),
             )
-            log.add_incident(event, moment)
+            log.add_event(event, moment)
             visit += 1
             days += ADMIN_VISIT_INTERVAL_DAYS
 
@@ -89,4 +89,4 @@ def plant_app_sign_ins(ctx: Context, log: LogStream) -> None:
             reason=None,
             rng=ctx.rng("app-sign-in", position),
         )
-        log.add_incident(event, moment)
+        log.add_event(event, moment)

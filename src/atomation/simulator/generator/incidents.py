@@ -76,7 +76,7 @@ def plant_incidents(ctx: Context, log: LogStream, objects: dict[str, Any]) -> No
             ip=ip,
             is_proxy=proxy,
         )
-        log.add_incident(event, moment)
+        log.add_event(event, moment)
         return event
 
     def user_target(i: int) -> dict[str, Any]:

@@ -12,10 +12,11 @@ come from a ``Random`` seeded with ``(seed, type, slot)``. So:
 * the same seed gives the same events and ``uuid``s, and the same anchor the same
   ``published`` times.
 
-Planted incidents (a password spray, privilege grants, MFA resets, Okta support
-impersonation, lockouts, threats, rate-limit violations, configuration changes)
-are a short materialised list merged into their slots. Event types and shapes
-follow okta-api.md §5 and the spec's ``LogEvent``.
+Scheduled activity (``activity``: admins' Admin Console visits, a sign-in to every
+app) and planted incidents (``incidents``: a password spray, privilege grants, MFA
+resets, Okta support impersonation, lockouts, threats, rate-limit violations,
+configuration changes) are short materialised lists merged into their slots.
+Event types and shapes follow okta-api.md §5 and the spec's ``LogEvent``.
 """
 
 from __future__ import annotations
@@ -56,19 +57,19 @@ class LogStream:
     """The org's System Log as a lazily generated, time-ordered stream."""
 
     def __init__(
-        self, ctx: Context, users: UserDirectory, directory: dict[str, Any]
+        self, ctx: Context, users: UserDirectory, catalog: dict[str, Any]
     ) -> None:
         self.ctx = ctx
         self.users = users
         self.anchor = ctx.anchor
         self.start = ctx.anchor - WINDOW_DAYS * SLOT * 24
-        self._directory = directory  # names of apps, policies… for targets
+        self._catalog = catalog  # apps, groups and the sign-on policy, for targets
         # A hardened org shows no unblocked threats and no rate-limit warnings.
         background = [
             spec for spec in BACKGROUND if ctx.typical or spec[0] not in TYPICAL_ONLY
         ]
         self._types = {spec[0]: spec for spec in background}
-        active = [app for app in directory["apps"] if app["status"] == "ACTIVE"]
+        active = [app for app in catalog["apps"] if app["status"] == "ACTIVE"]
         self.sso_apps = [app for app in active if not _is_service(app)]
         self._oidc_apps = [
             app for app in active if app["signOnMode"] == "OPENID_CONNECT"
@@ -86,20 +87,21 @@ class LogStream:
         self._cumulative = {
             name: _running_sum(counts) for name, counts in self._counts.items()
         }
-        self._incidents: dict[int, list[dict[str, Any]]] = {}
-        self.incident_events: list[dict[str, Any]] = []
+        self._fixed: dict[int, list[dict[str, Any]]] = {}
+        self.fixed_events: list[dict[str, Any]] = []
 
     # Public API -------------------------------------------------------------
     def __len__(self) -> int:
-        return sum(c[-1] for c in self._cumulative.values()) + len(self.incident_events)
+        return sum(c[-1] for c in self._cumulative.values()) + len(self.fixed_events)
 
-    def add_incident(self, event: dict[str, Any], moment: datetime) -> None:
+    def add_event(self, event: dict[str, Any], moment: datetime) -> None:
+        """Merge one materialised event (scheduled or planted) into its slot."""
         slot = self._slot_of(moment)
         if not 0 <= slot < SLOTS:
-            raise ValueError("incident outside the log window")
-        self._incidents.setdefault(slot, []).append(event)
-        self._incidents[slot].sort(key=lambda e: (e["published"], e["uuid"]))
-        self.incident_events.append(event)
+            raise ValueError("event outside the log window")
+        self._fixed.setdefault(slot, []).append(event)
+        self._fixed[slot].sort(key=lambda e: (e["published"], e["uuid"]))
+        self.fixed_events.append(event)
 
     def events(
         self,
@@ -146,7 +148,7 @@ class LogStream:
                     if lower <= stamp < upper
                 )
         for slot in range(low, high):
-            for event in self._incidents.get(slot, []):
+            for event in self._fixed.get(slot, []):
                 wanted = event_types is None or event["eventType"] in event_types
                 if wanted and lower <= event["published"] < upper:
                     total += 1
@@ -186,7 +188,7 @@ class LogStream:
             offsets = sorted(rng.random() for _ in range(count))
             for j, offset in enumerate(offsets):
                 batch.append(self._background(name, slot, j, base + offset * SLOT, rng))
-        for event in self._incidents.get(slot, []):
+        for event in self._fixed.get(slot, []):
             if event_types is None or event["eventType"] in event_types:
                 batch.append(event)
         return batch
@@ -221,7 +223,7 @@ class LogStream:
     ) -> dict[str, Any]:
         event_type, _share, result, severity, message = self._types[name]
         event_type = event_type.split(":")[0]
-        directory = self._directory
+        catalog = self._catalog
         i = self._pick_user(rng)
         actor = self.actor_user(i)
         targets: list[dict[str, Any]] = []
@@ -246,7 +248,7 @@ class LogStream:
                 }
             )
         elif event_type == "policy.evaluate_sign_on":
-            policy = directory["signon_policy"]
+            policy = catalog["signon_policy"]
             targets.append(
                 {
                     "id": policy["id"],
@@ -256,7 +258,7 @@ class LogStream:
                 }
             )
         elif event_type == "group.user_membership.add":
-            group = directory["groups"][_below(rng, len(directory["groups"]))]
+            group = catalog["groups"][_below(rng, len(catalog["groups"]))]
             targets.append(
                 {
                     "id": group["id"],
