@@ -489,3 +489,11 @@ def test_hardened_access_policies_require_phishing_resistance_everywhere(
                 for c in method["constraints"]
             )
             assert rule["conditions"]["network"]["connection"] == "ZONE"
+
+
+def test_classic_org_reports_the_v1_pipeline(typical: Org) -> None:
+    classic = generate_org(
+        seed=7, users=100, profile="typical", base_url=BASE, classic=True, now=NOW
+    )
+    assert classic.pipeline == "v1"
+    assert typical.pipeline == "idx"
