@@ -50,7 +50,11 @@ def test_serve_prints_url_and_token_and_exits_130_on_ctrl_c(tmp_path: Path) -> N
         )
     finally:
         process.send_signal(signal.SIGINT)
-        exit_code = process.wait(timeout=20)
+        try:
+            exit_code = process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()  # never leave a server behind
+            raise
 
     assert base_url.startswith("http://127.0.0.1:")
     assert metadata.json()["pipeline"] == "idx"
