@@ -162,3 +162,19 @@ def test_iam_lists_are_wrappers_with_a_next_link(okta: SimulatorServer) -> None:
     assert [v["id"] for v in first["value"]] == assignees[:5]
     second = admin_get(okta, first["_links"]["next"]["href"]).json()
     assert [v["id"] for v in second["value"]] == assignees[5:10]
+
+
+def test_user_q_is_one_page_of_ten_by_default(okta: SimulatorServer) -> None:
+    response = admin_get(okta, "/api/v1/users?q=a")
+
+    expected = [
+        u["id"]
+        for u in okta.org.users
+        if any(
+            str(u["profile"].get(f, "")).lower().startswith("a")
+            for f in ("login", "email", "firstName", "lastName")
+        )
+    ]
+    assert [u["id"] for u in response.json()] == expected[:10]
+    assert len(expected) > 10
+    assert [rel for rel, _ in links(response)] == ["self"]

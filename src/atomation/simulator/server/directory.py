@@ -53,6 +53,10 @@ async def list_users(request: Request) -> Response:
             "profile.firstName",
             "profile.lastName",
         )
+        # ``q`` is a prefix search answered in one page (§3.5 [DOC-OLD users]).
+        return page_response(
+            request, org_of(request).users, "users_q", keep=keep, single_page=True
+        )
     else:
         # Without search or filter, Okta leaves DEPROVISIONED users out (§3.5).
         def keep(user: Any) -> bool:
@@ -110,6 +114,9 @@ async def list_groups(request: Request) -> Response:
         keep = scim_keep(query["filter"])
     elif query.get("q"):
         keep = q_keep(query["q"], "profile.name")
+        return page_response(
+            request, org_of(request).groups, "groups_q", keep=keep, single_page=True
+        )
     return page_response(request, org_of(request).groups, "groups", keep=keep)
 
 

@@ -34,8 +34,12 @@ def paged(
     *,
     keep: Callable[[Any], bool] | None = None,
     transform: Callable[[Any], Any] | None = None,
+    single_page: bool = False,
 ) -> tuple[list[Any], str | None]:
-    """The items of this page and the ``after`` value of the next, if any."""
+    """The items of this page and the ``after`` value of the next, if any.
+
+    ``single_page`` is for queries Okta answers in one page only (``q``).
+    """
     state = sim_state(request)
     limit = parse_limit(
         request.query_params,
@@ -50,7 +54,7 @@ def paged(
     start = decode_cursor(after) if after else 0
     page = page_over(source, start=start, limit=limit, keep=keep)
     items = [transform(i) for i in page.items] if transform else page.items
-    if page.next_position is None:
+    if page.next_position is None or single_page:
         return items, None
     if state.config.faults.repeat_cursor and after:
         return items, after
@@ -64,10 +68,16 @@ def page_response(
     *,
     keep: Callable[[Any], bool] | None = None,
     transform: Callable[[Any], Any] | None = None,
+    single_page: bool = False,
 ) -> Response:
     """A bare JSON array with ``link`` headers, ``self`` first, ``next`` last."""
     items, next_after = paged(
-        request, source, limits_key, keep=keep, transform=transform
+        request,
+        source,
+        limits_key,
+        keep=keep,
+        transform=transform,
+        single_page=single_page,
     )
     response = json_response(items)
     state = sim_state(request)

@@ -48,7 +48,9 @@ class PageLimits:
 # page size. Values marked UNCONFIRMED in §12.12 are the assumed ones here.
 PAGE_LIMITS: dict[str, PageLimits] = {
     "users": PageLimits(200, 200),
+    "users_q": PageLimits(10, 200),  # ``q``: 10 by default, one page only
     "groups": PageLimits(10000, 10000),
+    "groups_q": PageLimits(10, 300),  # ``q``: 10 by default, at most 300, one page
     "group_users": PageLimits(1000, 1000),
     "group_rules": PageLimits(50, 200),
     "apps": PageLimits(200, 200),  # spec default -1 (all), max 200
