@@ -178,3 +178,13 @@ def test_user_q_is_one_page_of_ten_by_default(okta: SimulatorServer) -> None:
     assert [u["id"] for u in response.json()] == expected[:10]
     assert len(expected) > 10
     assert [rel for rel, _ in links(response)] == ["self"]
+
+
+def test_groups_expand_stats_counts_members(okta: SimulatorServer) -> None:
+    groups = admin_get(okta, "/api/v1/groups?expand=stats").json()
+
+    for group in groups:
+        stats = group["_embedded"]["stats"]
+        assert stats["usersCount"] == len(okta.org.group_member_ids(group["id"]))
+        assert stats["hasAdminPrivlege"] is bool(okta.org.group_roles(group["id"]))
+    assert any(g["_embedded"]["stats"]["appsCount"] for g in groups)
