@@ -132,12 +132,9 @@ def _with_stats(org: Any) -> Callable[[Any], Any]:
     The key ``hasAdminPrivlege`` is spelled as in the spec's ``Group`` schema; how
     the live API spells it is not recorded in our sources.
     """
-    apps_per_group: dict[str, int] = {}
-    for app in org.apps:
-        for assignment in org.app_groups(app["id"]):
-            apps_per_group[assignment["id"]] = (
-                apps_per_group.get(assignment["id"], 0) + 1
-            )
+    apps_per_group = Counter(
+        assignment["id"] for app in org.apps for assignment in org.app_groups(app["id"])
+    )
 
     def add_stats(group: Any) -> Any:
         stats = {
