@@ -66,7 +66,16 @@ def _latency(value: float | tuple[float, float] | None) -> tuple[float, float]:
 
 
 class SimulatorServer:
-    """One simulated Okta org served on ``127.0.0.1`` (see module docstring)."""
+    """One simulated Okta org served on ``127.0.0.1`` (see module docstring).
+
+    Attributes: ``base_url`` (``http://127.0.0.1:<port>``, known before the org is
+    generated), ``port``, ``admin_token`` (for ``Authorization: SSWS``), ``org`` (the
+    served ``Org``), ``clock`` (the one :class:`SimulatedClock`), ``config`` (the
+    live :class:`SimulatorConfig`; fields may be changed while serving), ``state``
+    (tokens, grants, request log), ``app`` (the ASGI app). ``org_factory`` replaces
+    the generator with any callable ``base_url -> Org``; ``clock`` injects a clock
+    (the generated org is then anchored at its ``now``).
+    """
 
     def __init__(
         self,
