@@ -181,6 +181,7 @@ class BucketLimiter:
         # that a crowd of waiting requests cannot all go out before any answer.
         self.probing = False
         self.unmetered = False
+        self.warned_for: float | None = None  # the reset the last warning named
         self._settled = asyncio.Event()
 
     def reserve(self) -> int:
@@ -284,6 +285,7 @@ class Pacer:
         self._jitter = jitter
         self._limiters: dict[str, BucketLimiter] = {}
         self.waits = 0
+        """Rate-limit waits: bucket windows waited out, plus 429s waited on."""
 
     def limiter(self, path: str) -> BucketLimiter:
         bucket = bucket_for(path)
@@ -323,14 +325,17 @@ class Pacer:
                     "Application rate limits) or lower Atomation's pace.",
                     path=path,
                 )
-            self.waits += 1
-            logger.warning(
-                "rate-limit wait: %.1f s for bucket %s (limit %s, remaining %s)",
-                wait,
-                limiter.bucket.name,
-                limiter.limit,
-                limiter.remaining,
-            )
+            if limiter.warned_for != limiter.reset_local:
+                # One line per bucket and window, not one per waiting request.
+                limiter.warned_for = limiter.reset_local
+                self.waits += 1
+                logger.warning(
+                    "rate-limit wait: %.1f s for bucket %s (limit %s, remaining %s)",
+                    wait,
+                    limiter.bucket.name,
+                    limiter.limit,
+                    limiter.remaining,
+                )
             await self.clock.sleep(wait)
 
     async def wait_for_reset(
