@@ -42,6 +42,41 @@ async def list_custom_roles(request: Request) -> Response:
     return _wrapper(request, "roles", org_of(request).custom_roles, "iam_roles")
 
 
+@read("/api/v1/iam/roles/{role}/permissions", "okta.roles.read", "iam")
+async def list_role_permissions(request: Request) -> Response:
+    """A custom role's permissions, ``{"permissions": [...]}`` [SPEC-M Permissions].
+
+    The role is named by id or label (``roleIdOrLabel``); each permission carries
+    the role's own timestamps, since the generator keeps only permission names.
+    """
+    wanted = path_param(request, "role")
+    role = next(
+        (
+            r
+            for r in org_of(request).custom_roles
+            if wanted in (r["id"], r.get("label"))
+        ),
+        None,
+    )
+    if role is None:
+        raise not_found(wanted, "Role")
+    base = sim_state(request).base_url
+    role_href = f"{base}/api/v1/iam/roles/{role['id']}"
+    permissions = [
+        {
+            "label": label,
+            "created": role.get("created"),
+            "lastUpdated": role.get("lastUpdated"),
+            "_links": {
+                "role": {"href": role_href},
+                "self": {"href": f"{role_href}/permissions/{label}"},
+            },
+        }
+        for label in org_of(request).role_permissions(role["id"])
+    ]
+    return json_response({"permissions": permissions})
+
+
 @read("/api/v1/iam/resource-sets", "okta.roles.read", "iam")
 async def list_resource_sets(request: Request) -> Response:
     sets = org_of(request).resource_sets
