@@ -1,4 +1,4 @@
-"""``GET /api/v1/iam/roles/{roleIdOrLabel}/permissions``: a custom role's permissions."""
+"""GET /api/v1/iam/roles/{roleIdOrLabel}/permissions: a custom role's permissions."""
 
 from __future__ import annotations
 
