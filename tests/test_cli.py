@@ -35,7 +35,7 @@ def test_bad_setting_is_one_error_line_naming_it(
 ) -> None:
     monkeypatch.setenv("ATOMATION_DATABASE_URL", "nonsense")
 
-    code = run(["--data-dir", str(tmp_path / "d"), "demo", "--out", str(tmp_path)])
+    code = run(["--data-dir", str(tmp_path / "d"), "tenant", "list"])
 
     err = capsys.readouterr().err
     assert code == 1

@@ -7,14 +7,11 @@ Atomation's own web app on loopback, exactly the URL the setup values give.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from atomation.connection.items import VerificationResult
 from atomation.connection.service import save_connection, verify_tenant
@@ -22,11 +19,11 @@ from atomation.keys.envelope import load_master_key
 from atomation.okta.clock import Clock
 from atomation.runtime import Runtime
 from atomation.settings import Settings, load_settings
-from atomation.simulator.harness import SimulatorServer, bind_socket
+from atomation.simulator.harness import SimulatorServer
 from atomation.store import Store, open_store
 from atomation.store.types import utcnow
 from atomation.tenants.service import create_tenant, get_tenant
-from atomation.web.app import create_app
+from atomation.web.background import BackgroundWebApp
 from tests.okta.admin import OktaAdmin, clock_of
 
 # A simulated minute lasts three real seconds, so the admin setup calls, which
@@ -47,37 +44,13 @@ def admin(okta: SimulatorServer) -> Iterator[OktaAdmin]:
     admin.close()
 
 
-class WebApp:
+class WebApp(BackgroundWebApp):
     """Atomation's web app on a free loopback port, in a background thread."""
 
     def __init__(self, settings: Settings, store: Store) -> None:
-        self._socket = bind_socket("127.0.0.1", 0)
-        self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        runtime = Runtime(data_dir=settings.data_dir, _settings=settings, _store=store)
-        config = uvicorn.Config(
-            create_app(runtime), log_level="warning", access_log=False
+        super().__init__(
+            Runtime(data_dir=settings.data_dir, _settings=settings, _store=store)
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
-
-    def __enter__(self) -> WebApp:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the web app did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
-
-    def jwks_url(self, subdomain: str) -> str:
-        return f"{self.base_url}/t/{subdomain}/.well-known/okta-jwks.json"
 
 
 @dataclass

@@ -7,81 +7,31 @@ toggle DPoP. Nothing reaches into the simulator's internals.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
-from typing import Any
 
-import httpx
-
+from atomation.demo.okta_admin import OktaAdmin as DemoOktaAdmin
 from atomation.okta import OKTA_READ_SCOPES
 from atomation.okta.clock import ScaledClock
 from atomation.simulator.harness import SimulatorServer
 
 
-class OktaAdmin:
+class OktaAdmin(DemoOktaAdmin):
+    """The product's admin role-play (used by ``atomation demo``) on a simulator."""
+
     def __init__(self, server: SimulatorServer) -> None:
-        self.server = server
-        self.http = httpx.Client(
-            base_url=server.base_url,
-            headers={
-                "Authorization": f"SSWS {server.admin_token}",
-                "Accept": "application/json",
-            },
+        super().__init__(
+            server.base_url, server.admin_token, time_scale=server.clock.time_scale
         )
-
-    def close(self) -> None:
-        self.http.close()
-
-    def _call(self, method: str, path: str, body: dict[str, Any]) -> httpx.Response:
-        """One admin call; a 429 (the admin token has a rate-limit share too) waits
-        for the window to reset on the simulator's clock, then tries again."""
-        while True:
-            response = self.http.request(method, path, json=body)
-            if response.status_code != 429:
-                response.raise_for_status()
-                return response
-            reset = float(response.headers["x-rate-limit-reset"])
-            wait = reset - self.server.clock.timestamp() + 1
-            time.sleep(max(0.0, wait) / self.server.clock.time_scale)
+        self.server = server
 
     def create_app(self, jwks_uri: str, *, dpop: bool = False) -> str:
         """A service app authenticating with private_key_jwt at ``jwks_uri``."""
-        body = {
-            "name": "oidc_client",
-            "label": "Acme Okta Assessment Service - Test",
-            "signOnMode": "OPENID_CONNECT",
-            "credentials": {
-                "oauthClient": {"token_endpoint_auth_method": "private_key_jwt"}
-            },
-            "settings": {
-                "oauthClient": {
-                    "application_type": "service",
-                    "grant_types": ["client_credentials"],
-                    "response_types": ["token"],
-                    "jwks_uri": jwks_uri,
-                    "dpop_bound_access_tokens": dpop,
-                }
-            },
-        }
-        response = self._call("POST", "/api/v1/apps", body)
-        app_id: str = response.json()["id"]
-        return app_id
-
-    def set_dpop(self, app_id: str, required: bool) -> None:
-        body = {"settings": {"oauthClient": {"dpop_bound_access_tokens": required}}}
-        self._call("PUT", f"/api/v1/apps/{app_id}", body)
+        return self.create_service_app(
+            "Acme Okta Assessment Service - Test", jwks_uri, dpop=dpop
+        )
 
     def grant(self, app_id: str, scopes: Iterable[str] = OKTA_READ_SCOPES) -> None:
-        for scope in scopes:
-            body = {"scopeId": scope, "issuer": self.server.base_url}
-            self._call("POST", f"/api/v1/apps/{app_id}/grants", body)
-
-    def assign_role(self, client_id: str, role_type: str) -> dict[str, Any]:
-        response = self._call(
-            "POST", f"/oauth2/v1/clients/{client_id}/roles", {"type": role_type}
-        )
-        assignment: dict[str, Any] = response.json()
-        return assignment
+        self.grant_scopes(app_id, scopes)
 
     def ready_app(
         self,

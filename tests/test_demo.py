@@ -1,0 +1,93 @@
+"""``atomation demo`` end to end, as a newcomer runs it: a separate process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_demo(
+    out: Path, *args: str, debug: bool = False
+) -> subprocess.CompletedProcess[str]:
+    first = ["--debug"] if debug else []
+    return subprocess.run(
+        [sys.executable, "-m", "atomation", *first, "demo", "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={k: v for k, v in os.environ.items() if not k.startswith("ATOMATION_")},
+    )
+
+
+def test_demo_walks_the_path_and_keeps_its_workspace_under_out(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+
+    done = run_demo(out, "--users", "150")
+
+    assert done.returncode == 0, done.stderr
+    for number in (1, 2, 3):
+        assert f"{number}. " in done.stderr
+    assert "4. connect with the Client ID and verify the connection: passed" in (
+        done.stderr.replace("\n", " ")
+    )
+    assert (out / "workspace" / "atomation.db").is_file()
+    planted = json.loads((out / "planted-misconfigurations.json").read_text())
+    assert planted, "the typical org plants misconfigurations"
+
+
+def test_demo_runs_again_over_its_own_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_demo(out, "--users", "60").returncode == 0
+
+    again = run_demo(out, "--users", "60")
+
+    assert again.returncode == 0, again.stderr
+
+
+def test_demo_refuses_an_out_folder_it_did_not_make(tmp_path: Path) -> None:
+    (tmp_path / "workspace").mkdir()
+    (tmp_path / "workspace" / "keep.txt").write_text("precious")
+
+    done = run_demo(tmp_path, "--users", "60")
+
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: ")
+    assert "was not made by a demo" in done.stderr
+    assert (tmp_path / "workspace" / "keep.txt").read_text() == "precious"
+
+
+def test_no_secret_of_the_demo_reaches_its_output_or_logs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+
+    done = run_demo(out, "--users", "60", debug=True)
+
+    assert done.returncode == 0, done.stderr
+    text = done.stdout + done.stderr + (out / "simulator.log").read_text()
+    assert "DEBUG" in text, "the debug log is on, so there is something to search"
+    # What would show a credential: the admin token's scheme and header, a token
+    # response, a client assertion, a DPoP proof header, private key material.
+    for marker in (
+        "SSWS ",
+        "b'authorization'",
+        "Authorization:",
+        "access_token",
+        "client_assertion=",
+        "b'dpop', b'ey",
+        "PRIVATE KEY",
+        '"d":',
+        "Admin token",
+    ):
+        assert marker not in text
+
+
+def test_an_org_the_simulator_cannot_make_is_one_clear_error(tmp_path: Path) -> None:
+    done = run_demo(tmp_path / "out", "--users", "5")
+
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[-2].startswith("Error: the simulated Okta org did not start: ")
+    assert "5 users" in lines[-2]
+    assert lines[-1].startswith("Hint: Ask for ")
