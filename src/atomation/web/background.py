@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Self
 
 import uvicorn
 
@@ -39,7 +40,7 @@ class BackgroundWebApp:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> BackgroundWebApp:
+    def __enter__(self) -> Self:
         if self.runtime is None:
             raise ValueError("give the runtime before starting the web app")
         config = uvicorn.Config(
