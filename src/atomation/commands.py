@@ -28,6 +28,10 @@ def mount(app: typer.Typer) -> None:
 
     app.command("serve")(serve.serve_command)
 
+    from atomation.snapshot import cli as snapshot_cli
+
+    app.add_typer(snapshot_cli.app, name="snapshot")
+
     from atomation.snapshot.evidence import cli as evidence_cli
 
     app.add_typer(evidence_cli.app, name="evidence")
