@@ -104,13 +104,16 @@ class Tenancy:
 
 
 def make_tenancy(
-    okta: SimulatorServer, admin: OktaAdmin, data_dir: Path, database_url: str
+    okta: SimulatorServer,
+    admin: OktaAdmin,
+    data_dir: Path,
+    database_url: str | None = None,
 ) -> Iterator[Tenancy]:
-    settings = load_settings(
-        data_dir=data_dir,
-        database_url=database_url,
-        allowed_org_urls=[okta.base_url],
-    )
+    """A tenant in a fresh store (the data directory's own SQLite by default)."""
+    overrides: dict[str, Any] = {"data_dir": data_dir}
+    if database_url is not None:
+        overrides["database_url"] = database_url
+    settings = load_settings(**overrides, allowed_org_urls=[okta.base_url])
     store = open_store(settings)
     try:
         with store.session() as session:
@@ -133,7 +136,7 @@ def make_tenancy(
 def tenancy(
     okta: SimulatorServer, admin: OktaAdmin, data_dir: Path
 ) -> Iterator[Tenancy]:
-    yield from make_tenancy(okta, admin, data_dir, f"sqlite:///{data_dir / 't.db'}")
+    yield from make_tenancy(okta, admin, data_dir)
 
 
 @pytest.fixture
