@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -50,7 +51,7 @@ def test_each_page_holds_one_okta_object_per_list_item(tenancy: Tenancy) -> None
 
     for name in ("users", "iam_roles", "role_assignees", "groups"):
         record = reader.collection(snapshot_id, name)
-        items = []
+        items: list[Any] = []
         for page, body in reader.bodies(snapshot_id, name):
             data = json.loads(body)
             items += (
