@@ -64,14 +64,16 @@ class Tenancy:
     client_id: str = ""
 
     def connect(
-        self, *, scopes: Iterable[str] = OKTA_READ_SCOPES, role: str | None = None
+        self,
+        *,
+        scopes: Iterable[str] = OKTA_READ_SCOPES,
+        role: str | None = "READ_ONLY_ADMIN",
+        jwks: dict[str, Any] | None = None,
     ) -> str:
-        jwks_url = self.okta.host_jwks(
-            f"{self.subdomain}-{id(self)}", self.signer.jwks()
-        )
-        self.client_id = self.admin.ready_app(
-            jwks_url, scopes=scopes, role=role or "READ_ONLY_ADMIN"
-        )
+        """Set up a service app as the guide says and store its Client ID."""
+        name = f"{self.subdomain}-{id(self)}"
+        jwks_url = self.okta.host_jwks(name, jwks or self.signer.jwks())
+        self.client_id = self.admin.ready_app(jwks_url, scopes=scopes, role=role)
         with self.store.session() as session:
             save_connection(
                 session,
