@@ -5,7 +5,7 @@ A kind is covered when every collection of its family has the verdict
 
 - a plain list: its one collection (``users`` also needs ``users:deprovisioned``,
   since Okta's user list leaves deprovisioned users out unless asked for them,
-  okta-api.md §2; ``policies`` needs one collection per type of
+  okta-api.md §3.5; ``policies`` needs one collection per type of
   :data:`~atomation.snapshot.data.POLICY_TYPES`; ``logs`` at least one slice);
 - a fan-out family: one collection per *expected parent* (:data:`EXPECTED`), and
   its parents' own kind covered, since the children of an unread parent are
@@ -107,12 +107,21 @@ def _factor_users(
 def _service_clients(
     connection: Connection, snapshot_id: str, _o: CaptureOptions
 ) -> Iterable[str]:
-    for app_id, _p, app in _data(connection, snapshot_id, "app"):
+    for _app_id, _p, app in _data(connection, snapshot_id, "app"):
         settings = (app.get("settings") or {}).get("oauthClient") or {}
         if settings.get("application_type") != "service":
             continue
         credentials = (app.get("credentials") or {}).get("oauthClient") or {}
-        yield str(credentials.get("client_id") or app_id)
+        if credentials.get("client_id"):
+            yield str(credentials["client_id"])
+
+
+def _access_policies(
+    connection: Connection, snapshot_id: str, _o: CaptureOptions
+) -> Iterable[str]:
+    for policy_id, _p, policy in _data(connection, snapshot_id, "policy"):
+        if policy.get("type") == "ACCESS_POLICY":
+            yield policy_id
 
 
 def _server_policies(
@@ -139,11 +148,16 @@ EXPECTED: Mapping[str, Expected] = {
     "client_roles": Expected(
         _on("app"),
         _service_clients,
-        "every service app (settings.oauthClient.application_type service), "
-        "by its client id",
+        "every service app (settings.oauthClient.application_type service) "
+        "by its credentials.oauthClient.client_id",
     ),
     "policy_rules": Expected(_on("policy"), _every("policy"), "every policy"),
-    "policy_mappings": Expected(_on("policy"), _every("policy"), "every policy"),
+    # Apps are mapped to their authentication policy (type ACCESS_POLICY), which
+    # /policies/{id}/mappings looks up in reverse (okta-api.md §7); the capture
+    # reads mappings for those policies only.
+    "policy_mappings": Expected(
+        _on("policy"), _access_policies, "every ACCESS_POLICY policy"
+    ),
     "iam_role_permissions": Expected(
         _on("iam_role"), _every("iam_role"), "every custom admin role"
     ),
