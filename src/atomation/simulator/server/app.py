@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from atomation.simulator.server.admin import admin_routes, require_admin_token
+from atomation.simulator.server.changes import change_routes
 from atomation.simulator.server.edge import OktaEdge
 from atomation.simulator.server.errors import OktaApiError, SimulatedError
 from atomation.simulator.server.hooks import hook_routes
@@ -80,6 +81,7 @@ def create_app(state: ServerState) -> ASGIApp:
         *metadata_routes(),
         Route("/oauth2/v1/token", token_endpoint, methods=["POST"]),
         *admin_routes(),
+        *change_routes(),
         *read_routes(),
         *hook_routes(),
     ]

@@ -192,7 +192,8 @@ async def list_logs(request: Request) -> Response:
     def keep(event: Any) -> bool:
         return matches_filter(event) and matches_words(event)
 
-    events = _events_after(state.org.log, lower, until, descending, event_types, cursor)
+    log = _WithAdminEvents(state.org.log, state.admin_events)
+    events = _events_after(log, lower, until, descending, event_types, cursor)
     page: list[dict[str, Any]] = []
     more = False
     for event in events:
@@ -222,6 +223,43 @@ async def list_logs(request: Request) -> Response:
         params.append(("after", next_after))
         response.headers.append("link", f'<{base}?{urlencode(params)}>; rel="next"')
     return response
+
+
+class _WithAdminEvents:
+    """The generated log followed by the events of admin writes made while serving.
+
+    Generated events all precede the org's anchor and admin writes happen at the
+    simulated "now", after it, so appending keeps the stream in ``published``
+    order.
+    """
+
+    def __init__(self, log: Any, admin_events: list[dict[str, Any]]) -> None:
+        self.log = log
+        self.admin_events = admin_events
+
+    def events(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        descending: bool = False,
+        event_types: frozenset[str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        later = [
+            event
+            for event in self.admin_events
+            if since <= _published(event) < until
+            and (event_types is None or event["eventType"] in event_types)
+        ]
+        generated = self.log.events(
+            since=since, until=until, descending=descending, event_types=event_types
+        )
+        if descending:
+            yield from reversed(later)
+            yield from generated
+        else:
+            yield from generated
+            yield from later
 
 
 def _always(_event: Any) -> bool:

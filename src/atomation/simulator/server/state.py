@@ -101,6 +101,9 @@ class ServerState:
     # app id -> scope grant objects (``/api/v1/apps/{id}/grants``)
     grants: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     hosted_jwks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # System Log events of admin writes made while serving (server/changes.py),
+    # in publishing order; all after the generated window
+    admin_events: list[dict[str, Any]] = field(default_factory=list)
     # the most recent exchanges, oldest first; bounded so a long demo cannot grow
     # without limit
     requests: deque[RequestRecord] = field(
