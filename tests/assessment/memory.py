@@ -78,6 +78,14 @@ class MemorySnapshot:
             Shortfall(family.name, "not_collected", reason)
         )
 
+    def short_of(self, kind: Kind, reason: str) -> MemorySnapshot:
+        """A view sharing these objects in which ``kind`` was not collected."""
+        view = MemorySnapshot(self._info)
+        view.rows = self.rows
+        view.shortfalls = {k: list(v) for k, v in self.shortfalls.items()}
+        view.fall_short(kind, reason)
+        return view
+
     def set_info(self, **changes: Any) -> None:
         self._info = replace(self._info, **changes)
 

@@ -419,7 +419,7 @@ def lockouts(ctx: CheckContext) -> Iterator[Finding]:
 def password_spray(ctx: CheckContext) -> Iterator[Finding]:
     needed = ctx.int_param("min_users")
     span = timedelta(minutes=ctx.int_param("window_minutes"))
-    recent: dict[str, deque[tuple[datetime, str]]] = {}
+    recent: dict[str, deque[tuple[datetime, str, Resource]]] = {}
     sprays: dict[str, tuple[Resource, int]] = {}
     reported: set[str] = set()
     for event in ctx.data.log_events([SIGN_IN]):
@@ -446,12 +446,15 @@ def password_spray(ctx: CheckContext) -> Iterator[Finding]:
             continue
         moment = parse_time(event.data["published"])
         queue = recent.setdefault(ip, deque())
-        queue.append((moment, event.data["actor"]["id"]))
+        queue.append((moment, event.data["actor"]["id"], event))
         while queue and moment - queue[0][0] > span:
             queue.popleft()
-        users = len({user for _, user in queue})
-        if users >= needed and ip not in sprays:
-            sprays[ip] = (event, users)
+        users = len({user for _, user, _ in queue})
+        if ip in sprays:
+            first, most = sprays[ip]
+            sprays[ip] = (first, max(most, users))
+        elif users >= needed:
+            sprays[ip] = (queue[0][2], users)  # the spray's first failure
     for ip, (first, users) in sprays.items():
         if ip not in reported:
             yield ctx.finding(
@@ -668,6 +671,12 @@ def window_complete(ctx: CheckContext) -> Iterator[Finding]:
     assert info.log_until is not None
     days = (info.log_until - info.log_since).total_seconds() / 86400
     required = ctx.int_param("min_days")
+    # The window's extent rests on its oldest and newest events read.
+    oldest = next(iter(ctx.data.log_events()), None)
+    newest = None
+    for event in ctx.data.log_events(since=info.log_until - timedelta(days=1)):
+        newest = event
+    refs = [e.evidence for e in (oldest, newest) if e is not None]
     # A day of slack: a 90-day window read a few seconds late is still 90 days.
     yield ctx.summary(
         days >= required - 1,
@@ -676,4 +685,5 @@ def window_complete(ctx: CheckContext) -> Iterator[Finding]:
         f"the window read covers {days:.1f} days; {required} are required",
         measured=round(days, 1),
         required=required,
+        evidence=refs,
     )

@@ -53,10 +53,10 @@ def _population(
         if verdict is None:
             continue
         judged += 1
+        refs[user.evidence] = None
         ok, message, measured = verdict
         if ok:
             passed += 1
-            refs[user.evidence] = None
             continue
         yield ctx.finding(
             False,
