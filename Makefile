@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_OUT ?= demo-out
 DEMO_USERS ?= 2000
 
-.PHONY: demo test lint typecheck unit install clean
+.PHONY: demo test lint typecheck unit install clean poppler
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+# The report tests render PDF pages to PNG with pdftoppm (Debian's poppler-utils).
+poppler:
+	@command -v pdftoppm >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq poppler-utils)
+
+unit: $(STAMP) poppler
 	$(BIN)/pytest
 
 test: lint typecheck unit

@@ -1,0 +1,149 @@
+"""A real assessment of the simulator's ``typical`` org, to report on.
+
+The path is the product's own: the customer's admin is played through Okta's
+admin API (:class:`tests.okta.admin.OktaAdmin`), the capture reads the org over
+HTTP into sealed evidence and normalises it, and the engine runs the catalogue
+over the normalised snapshot. The report is built from that run, the
+catalogue's metadata and the snapshot's signed manifest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from tests.okta.admin import OktaAdmin, clock_of
+from tests.okta.signing import RsaTestSigner
+
+from atomation.assessment.catalogue import AREA_MODULES, Check, load_catalogue
+from atomation.assessment.engine import assess
+from atomation.assessment.results import AssessmentResult
+from atomation.connection.service import save_connection
+from atomation.keys.envelope import load_master_key
+from atomation.settings import Settings, load_settings
+from atomation.simulator.harness import SimulatorServer
+from atomation.snapshot.capture import CaptureOptions, capture_snapshot
+from atomation.snapshot.evidence import EvidenceStore, open_evidence_store
+from atomation.snapshot.normalise import open_snapshot_data
+from atomation.store import Store, open_store
+from atomation.store.types import utcnow
+from atomation.tenants.service import create_tenant, get_tenant
+
+USERS = 120
+# A simulated minute lasts a real second; rate limits are off (not under test).
+TIME_SCALE = 60.0
+SUBDOMAIN = "acme"
+
+
+def catalogue() -> tuple[Check, ...]:
+    """The whole catalogue; while area modules are still being added, those present."""
+    try:
+        return load_catalogue()
+    except ModuleNotFoundError:
+        checks: list[Check] = []
+        for name in AREA_MODULES:
+            try:
+                module = importlib.import_module(f"atomation.assessment.checks.{name}")
+            except ModuleNotFoundError:
+                continue
+            checks.extend(module.checks.checks)
+        return tuple(checks)
+
+
+@dataclass
+class Tenancy:
+    """Our tenant ``acme`` connected to a simulated org, with its own test key."""
+
+    okta: SimulatorServer
+    store: Store
+    settings: Settings
+    signer: RsaTestSigner = field(default_factory=RsaTestSigner)
+
+    def connect(self, admin: OktaAdmin) -> None:
+        client_id = admin.ready_app(self.okta.host_jwks("report", self.signer.jwks()))
+        with self.store.session() as session:
+            save_connection(
+                session,
+                get_tenant(session, SUBDOMAIN),
+                client_id=client_id,
+                dpop_mode="auto",
+                now=utcnow(),
+            )
+
+    def capture(self) -> str:
+        return asyncio.run(
+            capture_snapshot(
+                self.store,
+                self.settings,
+                SUBDOMAIN,
+                CaptureOptions(window_days=30),
+                clock=clock_of(self.okta),
+                signer=self.signer,
+            )
+        )
+
+    def assess(self, snapshot_id: str) -> AssessmentResult:
+        return assess(open_snapshot_data(self.store, snapshot_id), checks=catalogue())
+
+    @property
+    def evidence(self) -> EvidenceStore:
+        return open_evidence_store(self.settings)
+
+
+def make_tenancy(okta: SimulatorServer, data_dir: Path) -> Iterator[Tenancy]:
+    settings = load_settings(data_dir=data_dir, allowed_org_urls=[okta.base_url])
+    store = open_store(settings)
+    try:
+        with store.session() as session:
+            create_tenant(
+                session,
+                load_master_key(settings),
+                subdomain=SUBDOMAIN,
+                client_name="Acme",
+                environment="Test",
+                okta_org_url=okta.base_url,
+                now=utcnow(),
+                allowed_org_urls=[okta.base_url],
+            )
+        tenancy = Tenancy(okta, store, settings)
+        admin = OktaAdmin(okta)
+        try:
+            tenancy.connect(admin)
+        finally:
+            admin.close()
+        yield tenancy
+    finally:
+        store.close()
+
+
+@dataclass(frozen=True)
+class Assessed:
+    tenancy: Tenancy
+    snapshot_id: str
+    result: AssessmentResult
+
+
+@pytest.fixture(scope="module")
+def typical_org() -> Iterator[SimulatorServer]:
+    with SimulatorServer(
+        users=USERS,
+        profile="typical",
+        latency=0,
+        time_scale=TIME_SCALE,
+        rate_limits="off",
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def assessed(
+    typical_org: SimulatorServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Assessed]:
+    """One capture and assessment of the typical org, shared by a test module."""
+    for tenancy in make_tenancy(typical_org, tmp_path_factory.mktemp("data")):
+        snapshot_id = tenancy.capture()
+        yield Assessed(tenancy, snapshot_id, tenancy.assess(snapshot_id))
