@@ -32,6 +32,11 @@ def mount(app: typer.Typer) -> None:
 
     app.add_typer(snapshot_cli.app, name="snapshot")
 
+    from atomation.assessment import cli as assessment_cli
+
+    app.command("assess")(assessment_cli.assess_command)
+    app.add_typer(assessment_cli.app, name="checks")
+
     from atomation.snapshot.evidence import cli as evidence_cli
 
     app.add_typer(evidence_cli.app, name="evidence")

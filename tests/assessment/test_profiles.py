@@ -9,8 +9,8 @@ import pytest
 
 from atomation.assessment.engine import assess
 from atomation.assessment.results import AssessmentResult, Finding
-from atomation.snapshot.data import Kind
-from tests.assessment.memory import MemorySnapshot, org_of, org_snapshot
+from atomation.snapshot.data import Kind, SnapshotData
+from tests.assessment.memory import org_of, org_snapshot
 
 # Where a finding's resource sits below a planted one (a rule in a policy, an
 # authorization-server rule in its server).
@@ -21,7 +21,7 @@ _PARENT_KIND: dict[str, Kind] = {
 }
 
 
-def _ancestors(snapshot: MemorySnapshot, finding: Finding) -> set[str]:
+def _ancestors(snapshot: SnapshotData, finding: Finding) -> set[str]:
     found = {finding.resource_id}
     kind, object_id = finding.resource_kind, finding.resource_id
     while kind in _PARENT_KIND:
@@ -33,9 +33,11 @@ def _ancestors(snapshot: MemorySnapshot, finding: Finding) -> set[str]:
     return found
 
 
-def _found(
-    snapshot: MemorySnapshot, result: AssessmentResult, plant: dict[str, Any]
+def found_by_its_check(
+    snapshot: SnapshotData, result: AssessmentResult, plant: dict[str, Any]
 ) -> bool:
+    """Whether the plant's check failed on the planted resource (or on a rule or
+    object below it, or on the population the plant names one member of)."""
     failures = [f for f in result.result(plant["check"]).findings if f.status == "fail"]
     planted = plant["resource"]["id"]
     for finding in failures:
@@ -56,7 +58,7 @@ def test_every_planted_misconfiguration_is_found_by_its_check(users: int) -> Non
     missed = [
         (m["id"], m["check"])
         for m in org.misconfigurations
-        if not _found(snapshot, result, m)
+        if not found_by_its_check(snapshot, result, m)
     ]
     assert not missed
     assert len(org.misconfigurations) >= 60
