@@ -71,10 +71,11 @@ def save_result(
                 {
                     "run_id": run_id,
                     "check_id": r.check_id,
+                    "position": position,
                     "status": r.status,
                     "counts": r.counts(),
                 }
-                for r in result.results
+                for position, r in enumerate(result.results)
             ],
         )
         batch: list[dict[str, Any]] = []
@@ -117,9 +118,9 @@ def load_result(store: Store, run_id: str) -> AssessmentResult:
                 hint="run 'atomation assess TENANT' to create one.",
             )
         checks = session.execute(
-            select(AssessmentCheckResult.check_id, AssessmentCheckResult.status).where(
-                AssessmentCheckResult.run_id == run_id
-            )
+            select(AssessmentCheckResult.check_id, AssessmentCheckResult.status)
+            .where(AssessmentCheckResult.run_id == run_id)
+            .order_by(AssessmentCheckResult.position)
         ).all()
         findings: dict[str, list[Finding]] = {check_id: [] for check_id, _ in checks}
         rows = session.execute(
@@ -153,7 +154,6 @@ def load_result(store: Store, run_id: str) -> AssessmentResult:
         )
         snapshot = session.get_one(Snapshot, run.snapshot_id)
         tenant = session.get_one(Tenant, run.tenant_id)
-        order = {check_id: i for i, (check_id, _) in enumerate(checks)}
         return AssessmentResult(
             snapshot_id=run.snapshot_id,
             tenant_id=run.tenant_id,
@@ -163,7 +163,7 @@ def load_result(store: Store, run_id: str) -> AssessmentResult:
             started_at=run.started_at,
             finished_at=run.finished_at,
             catalogue_version=run.catalogue_version,
-            results=tuple(sorted(results, key=lambda r: order[r.check_id])),
+            results=results,
         )
 
 

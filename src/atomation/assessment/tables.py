@@ -57,6 +57,8 @@ class AssessmentCheckResult(Base):
         ForeignKey("assessment_runs.id", ondelete="CASCADE"), primary_key=True
     )
     check_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    """The check's place in the catalogue at the time of the run."""
     status: Mapped[str] = mapped_column(String(16))
     counts: Mapped[dict[str, Any]]
 

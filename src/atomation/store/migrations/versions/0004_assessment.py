@@ -62,6 +62,7 @@ def upgrade() -> None:
         "assessment_check_results",
         sa.Column("run_id", sa.String(length=32), nullable=False),
         sa.Column("check_id", sa.String(length=100), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("counts", sa.JSON(), nullable=False),
         _run_fk("assessment_check_results"),
