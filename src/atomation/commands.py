@@ -24,6 +24,10 @@ def mount(app: typer.Typer) -> None:
     app.command("connect")(connection_cli.connect_command)
     app.command("verify")(connection_cli.verify_command)
 
+    from atomation.accounts import cli as accounts_cli
+
+    app.add_typer(accounts_cli.app, name="user")
+
     from atomation.web import serve
 
     app.command("serve")(serve.serve_command)

@@ -15,6 +15,8 @@ from typing import Self
 import uvicorn
 
 from atomation.errors import AtomationError
+from atomation.jobs.kinds import JobKinds
+from atomation.okta import SYSTEM_CLOCK, Clock
 from atomation.runtime import Runtime
 from atomation.web.app import create_app
 
@@ -28,15 +30,28 @@ class BackgroundWebApp:
 
     Use as a context manager; ``base_url`` is known as soon as it is built, so
     settings that name it (``ATOMATION_PUBLIC_URL``) can be made before it starts.
+    ``clock`` is the time its jobs use: a simulated org's clock when the org runs
+    faster than real time. ``port`` 0 picks a free one; a restart on the same
+    store passes the old one, so URLs handed out before stay valid. ``kinds``
+    replaces the registered job kinds (:func:`atomation.web.app.default_job_kinds`).
     """
 
-    def __init__(self, runtime: Runtime | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime | None = None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        port: int = 0,
+        kinds: JobKinds | None = None,
+    ) -> None:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket.bind(("127.0.0.1", port))
         self._socket.listen(128)
         self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
         self.runtime = runtime
+        self.clock = clock
+        self.kinds = kinds
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -44,7 +59,9 @@ class BackgroundWebApp:
         if self.runtime is None:
             raise ValueError("give the runtime before starting the web app")
         config = uvicorn.Config(
-            create_app(self.runtime), log_level="warning", access_log=False
+            create_app(self.runtime, clock=self.clock, kinds=self.kinds),
+            log_level="warning",
+            access_log=False,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

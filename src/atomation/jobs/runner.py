@@ -1,0 +1,122 @@
+"""The in-process job runner: one worker thread taking jobs from the store.
+
+Jobs run one at a time on the runner's own thread and event loop, so a long
+capture never blocks the web server's loop. Queuing in this process wakes the
+runner at once; a job queued by another process (``atomation`` commands) is
+seen on the next poll. On start, jobs that a stop left running are requeued
+(:func:`atomation.jobs.service.resume_interrupted`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from atomation.errors import AtomationError
+from atomation.jobs.kinds import JobContext, JobKinds
+from atomation.jobs.service import (
+    claim_next,
+    finish,
+    record_progress,
+    resume_interrupted,
+)
+from atomation.okta import Clock
+from atomation.settings import Settings
+from atomation.store import Job, Store
+
+__all__ = ["POLL_INTERVAL", "JobRunner"]
+
+logger = logging.getLogger(__name__)
+
+POLL_INTERVAL = 1.0  # seconds between looks for work queued by other processes
+STOP_TIMEOUT = 5.0
+
+
+class JobRunner:
+    def __init__(
+        self, store: Store, settings: Settings, kinds: JobKinds, clock: Clock
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.kinds = kinds
+        self.clock = clock
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock.now(), UTC)
+
+    def start(self) -> None:
+        resumed = resume_interrupted(self.store, self.kinds, self._now())
+        if resumed:
+            logger.info("%d interrupted jobs queued again", resumed)
+        self._thread = threading.Thread(
+            target=self._loop, name="atomation-jobs", daemon=True
+        )
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look for work now (called after queuing a job in this process)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop taking jobs. A job still running is left ``running`` and resumes
+        on the next start; the thread is a daemon and ends with the process."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=STOP_TIMEOUT)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                job = claim_next(self.store, self.kinds, self._now())
+            except AtomationError as exc:
+                logger.error("cannot take jobs: %s", exc.message)
+                job = None
+            if job is None:
+                self._wake.wait(POLL_INTERVAL)
+                self._wake.clear()
+                continue
+            self._run(job)
+
+    def _run(self, job: Job) -> None:
+        def report(progress: dict[str, Any]) -> None:
+            record_progress(self.store, job.id, progress)
+
+        context = JobContext(
+            job_id=job.id,
+            kind=job.kind,
+            tenant_id=job.tenant_id,
+            attempt=job.attempts,
+            store=self.store,
+            settings=self.settings,
+            clock=self.clock,
+            kinds=self.kinds,
+            report=report,
+        )
+        handler = self.kinds.get(job.kind).handler
+        logger.info("%s job started (attempt %d)", job.kind, job.attempts)
+        try:
+            result = asyncio.run(handler(context))
+        except AtomationError as exc:
+            # An AtomationError's message is written for users and holds no secret.
+            logger.warning("%s job failed: %s", job.kind, exc.message)
+            finish(self.store, job.id, now=self._now(), error=exc.message)
+            return
+        except Exception as exc:
+            # Other exceptions' text may carry request details; keep only the type.
+            logger.exception("%s job failed", job.kind)
+            finish(
+                self.store,
+                job.id,
+                now=self._now(),
+                error=f"unexpected {type(exc).__name__}",
+            )
+            return
+        finish(self.store, job.id, now=self._now(), progress=result)
+        logger.info("%s job succeeded", job.kind)
