@@ -33,6 +33,10 @@ def test_demo_walks_the_path_and_keeps_its_workspace_under_out(tmp_path: Path) -
     assert "4. connect with the Client ID and verify the connection: passed" in (
         done.stderr.replace("\n", " ")
     )
+    flat = done.stderr.replace("\n", " ")
+    assert "5. capture a snapshot into the evidence store: snapshot " in flat
+    assert " sealed: " in flat
+    assert "6. assess the snapshot against the check catalogue: run " in flat
     assert (out / "workspace" / "atomation.db").is_file()
     planted = json.loads((out / "planted-misconfigurations.json").read_text())
     assert planted, "the typical org plants misconfigurations"
