@@ -45,7 +45,7 @@ from atomation.store.types import utcnow
 from atomation.tenants.service import create_tenant, get_tenant
 
 # Rate limits are off; a fast simulated clock keeps header-based pacing short.
-TIME_SCALE = 600.0
+TIME_SCALE = 60.0
 
 
 def build(data_dir: Path, users: int, factors: Literal["all", "privileged"]) -> str:

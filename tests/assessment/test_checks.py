@@ -143,3 +143,29 @@ def test_the_baseline_profile_uses_its_own_values() -> None:
         f for f in result.result("pwd.min_length").findings if "Contractor" in f.message
     ]
     assert contractor[0].status == "pass"  # 12 characters meet the baseline
+
+
+def test_a_grant_to_a_current_super_admin_fails_without_the_role_in_the_event() -> None:
+    snapshot = org_snapshot("hardened")
+    supers = [
+        parent
+        for parent, _id, role in snapshot.rows["user_role"]
+        if role["type"] == "SUPER_ADMIN"
+    ]
+    snapshot.add(
+        "log_event",
+        {
+            "uuid": "grant-without-debug-data",
+            "published": "2026-11-20T10:00:00.000Z",
+            "eventType": "user.account.privilege.grant",
+            "actor": {"id": supers[1], "type": "User"},
+            "target": [{"id": supers[0], "type": "User"}],
+            "debugContext": {"debugData": {}},
+            "outcome": {"result": "SUCCESS"},
+        },
+    )
+
+    result = _run(snapshot, "log.privilege_grants")
+
+    assert result.status == "fail"
+    assert "Super Administrator granted" in result.findings[0].message

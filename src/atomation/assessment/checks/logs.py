@@ -113,13 +113,16 @@ def _label(event: Resource) -> str:
         "Confirm each grant with its approver; revoke it under Security > "
         "Administrators (or the app's Admin roles tab) if unapproved.",
     ),
-    kinds=("log_event",),
+    kinds=("log_event", *_ADMINS),
     log_event_types=PRIVILEGE_GRANTS,
     nist=("AU-6", "AC-2(4)", "AC-6(9)"),
     soc2=("CC6.3", "CC7.2"),
     source="checks.md §13 OKTA.LOG.PRIVILEGE_GRANTS",
 )
 def privilege_grants(ctx: CheckContext) -> Iterator[Finding]:
+    # The role granted is in debugData.privilegeGranted when Okta records it;
+    # a grantee who holds SUPER_ADMIN now counts as a Super Admin grant either way.
+    admins = ctx.facts.admin_roles
     seen = False
     for event in ctx.data.log_events(PRIVILEGE_GRANTS):
         seen = True
@@ -129,7 +132,9 @@ def privilege_grants(ctx: CheckContext) -> Iterator[Finding]:
             .get("privilegeGranted", "")
         )
         to_client = event.data["eventType"] == "app.oauth2.client.privilege.grant"
-        super_admin = "super" in granted.lower()
+        super_admin = "super" in granted.lower() or any(
+            "SUPER_ADMIN" in admins.get(t, set()) for t in _targets(event)
+        )
         ok = not (to_client or super_admin)
         reason = (
             "an admin role granted to an API client"
