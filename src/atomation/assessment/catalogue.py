@@ -84,6 +84,7 @@ AREA_MODULES = (
     "authservers",
     "idps",
     "logs",
+    "signals",
 )
 
 

@@ -1,4 +1,4 @@
-"""System Log evidence over the review window.
+"""System Log evidence over the review window: privilege and configuration changes.
 
 Each check reads only its event types (``SnapshotData.log_events``), streaming, so
 a million-event window is never held in memory. An event that breaks the rule is
@@ -11,21 +11,22 @@ fields follow Okta's event-type catalogue (okta-api.md §5; checks.md §13).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 
-from atomation.assessment.catalogue import CheckList, Threshold
-from atomation.assessment.context import ADMIN_CONSOLE_APP, CheckContext, parse_time
+from atomation.assessment.catalogue import CheckList
+from atomation.assessment.checks._log import (
+    ADMIN_KINDS,
+    LOG_STEP,
+    event_label,
+    quiet,
+    targets,
+)
+from atomation.assessment.context import ADMIN_CONSOLE_APP, CheckContext
 from atomation.assessment.results import Finding
-from atomation.snapshot.data import Kind, Resource
 
 __all__ = ["checks"]
 
 checks = CheckList("logs")
-
-_LOG_STEP = "In the Admin Console, go to Reports > System Log and search for the event."
-_ADMINS: tuple[Kind, ...] = ("role_assignee", "user_role")
 
 PRIVILEGE_GRANTS = (
     "user.account.privilege.grant",
@@ -56,7 +57,6 @@ IMPERSONATION = (
     "user.session.impersonation.grant",
     "user.session.impersonation.initiate",
 )
-SIGN_IN = "user.session.start"
 APP_AND_IDP_CHANGES = (
     "system.idp.lifecycle.create",
     "app.oauth2.credentials.lifecycle.create",
@@ -64,41 +64,6 @@ APP_AND_IDP_CHANGES = (
     "application.lifecycle.create",
     "application.lifecycle.update",
 )
-RATE_LIMIT_VIOLATIONS = (
-    "system.org.rate_limit.violation",
-    "core.concurrency.org.limit.violation",
-)
-
-
-def _window(ctx: CheckContext) -> str:
-    info = ctx.data.info
-    assert info.log_since is not None
-    assert info.log_until is not None
-    return f"{info.log_since:%Y-%m-%d} to {info.log_until:%Y-%m-%d}"
-
-
-def _quiet(ctx: CheckContext, what: str) -> Finding:
-    return ctx.summary(
-        True,
-        "log_window",
-        f"System Log {_window(ctx)}",
-        f"no {what} in the review window",
-        measured=0,
-        required=0,
-    )
-
-
-def _targets(event: Resource) -> list[str]:
-    return [t["id"] for t in event.data.get("target") or []]
-
-
-def _actor(event: Resource) -> str:
-    actor = event.data["actor"]
-    return str(actor.get("alternateId") or actor["id"])
-
-
-def _label(event: Resource) -> str:
-    return f"{event.data['eventType']} at {event.data['published']}"
 
 
 @checks.add(
@@ -109,11 +74,11 @@ def _label(event: Resource) -> str:
     rationale="New Super Admins and privileged API clients are the first thing an "
     "intruder creates to keep access; each grant needs a reviewed reason.",
     remediation=(
-        _LOG_STEP,
+        LOG_STEP,
         "Confirm each grant with its approver; revoke it under Security > "
         "Administrators (or the app's Admin roles tab) if unapproved.",
     ),
-    kinds=("log_event", *_ADMINS),
+    kinds=("log_event", *ADMIN_KINDS),
     log_event_types=PRIVILEGE_GRANTS,
     nist=("AU-6", "AC-2(4)", "AC-6(9)"),
     soc2=("CC6.3", "CC7.2"),
@@ -133,7 +98,7 @@ def privilege_grants(ctx: CheckContext) -> Iterator[Finding]:
         )
         to_client = event.data["eventType"] == "app.oauth2.client.privilege.grant"
         super_admin = "super" in granted.lower() or any(
-            "SUPER_ADMIN" in admins.get(t, set()) for t in _targets(event)
+            "SUPER_ADMIN" in admins.get(t, set()) for t in targets(event)
         )
         ok = not (to_client or super_admin)
         reason = (
@@ -146,13 +111,13 @@ def privilege_grants(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(
             ok,
             event,
-            _label(event),
-            f"{reason} to {', '.join(_targets(event))} by {event.data['actor']['id']}",
+            event_label(event),
+            f"{reason} to {', '.join(targets(event))} by {event.data['actor']['id']}",
             measured=granted or event.data["eventType"],
             required="no Super Admin or client grant",
         )
     if not seen:
-        yield _quiet(ctx, "privilege grant")
+        yield quiet(ctx, "privilege grant")
 
 
 @checks.add(
@@ -163,7 +128,7 @@ def privilege_grants(ctx: CheckContext) -> Iterator[Finding]:
     rationale="Weakening the admin sign-in policy or deleting a zone is how an "
     "intruder quietly lowers the bar; such changes need a change record.",
     remediation=(
-        _LOG_STEP,
+        LOG_STEP,
         "Match each change to a change request; revert unapproved ones.",
     ),
     kinds=("log_event", "app", "policy", "policy_rule"),
@@ -185,7 +150,7 @@ def policy_zone_changes(ctx: CheckContext) -> Iterator[Finding]:
     for event in ctx.data.log_events(POLICY_CHANGES):
         seen = True
         kind = event.data["eventType"]
-        touched = sorted(set(_targets(event)) & sensitive)
+        touched = sorted(set(targets(event)) & sensitive)
         removal = kind in _REMOVALS
         ok = not touched and not removal
         what = (
@@ -193,18 +158,18 @@ def policy_zone_changes(ctx: CheckContext) -> Iterator[Finding]:
             if touched
             else "removed or deactivated a policy, rule or zone"
             if removal
-            else f"changed {', '.join(_targets(event))}"
+            else f"changed {', '.join(targets(event))}"
         )
         yield ctx.finding(
             ok,
             event,
-            _label(event),
+            event_label(event),
             f"{event.data['actor']['id']} {what}",
             measured=kind,
             required="no change to the Admin Console or global session policy",
         )
     if not seen:
-        yield _quiet(ctx, "policy or zone change")
+        yield quiet(ctx, "policy or zone change")
 
 
 @checks.add(
@@ -214,11 +179,11 @@ def policy_zone_changes(ctx: CheckContext) -> Iterator[Finding]:
     rationale="A help-desk factor reset followed by a new enrollment is the "
     "classic path to taking over an admin account.",
     remediation=(
-        _LOG_STEP,
+        LOG_STEP,
         "Confirm each reset with the admin in person; require identity "
         "verification for resets of privileged users.",
     ),
-    kinds=("log_event", *_ADMINS),
+    kinds=("log_event", *ADMIN_KINDS),
     log_event_types=MFA_RESETS,
     nist=("IA-5", "AU-6"),
     soc2=("CC7.2",),
@@ -230,11 +195,11 @@ def mfa_resets(ctx: CheckContext) -> Iterator[Finding]:
     for event in ctx.data.log_events(MFA_RESETS):
         seen = True
         actor = event.data["actor"]["id"]
-        victims = [t for t in _targets(event) if t in admins and t != actor]
+        victims = [t for t in targets(event) if t in admins and t != actor]
         yield ctx.finding(
             not victims,
             event,
-            _label(event),
+            event_label(event),
             f"{actor} reset the factors of admin(s) {', '.join(victims)}"
             if victims
             else f"{actor} reset factors of a non-admin or their own",
@@ -242,7 +207,7 @@ def mfa_resets(ctx: CheckContext) -> Iterator[Finding]:
             required="no admin's factors reset by another user",
         )
     if not seen:
-        yield _quiet(ctx, "factor reset")
+        yield quiet(ctx, "factor reset")
 
 
 @checks.add(
@@ -253,11 +218,11 @@ def mfa_resets(ctx: CheckContext) -> Iterator[Finding]:
     "Super Admin is a Super Admin credential in a config file (the STIG wants "
     "tokens on dedicated, non-Super-Admin accounts).",
     remediation=(
-        _LOG_STEP,
+        LOG_STEP,
         "Under Security > API > Tokens, revoke the token and recreate it from a "
         "dedicated service account with a narrow role.",
     ),
-    kinds=("log_event", *_ADMINS),
+    kinds=("log_event", *ADMIN_KINDS),
     log_event_types=("system.api_token.create",),
     stig=("OKTA-APP-003241",),
     nist=("IA-5", "AU-6"),
@@ -275,14 +240,14 @@ def api_token_activity(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(
             "SUPER_ADMIN" not in roles,
             event,
-            _label(event),
+            event_label(event),
             f"token created by {event.data['actor'].get('alternateId', actor)} "
             f"holding {', '.join(roles) or 'no admin role'}",
             measured=roles,
             required="creator without SUPER_ADMIN",
         )
     if not seen:
-        yield _quiet(ctx, "API token creation")
+        yield quiet(ctx, "API token creation")
 
 
 @checks.add(
@@ -292,7 +257,7 @@ def api_token_activity(ctx: CheckContext) -> Iterator[Finding]:
     rationale="Support impersonation is full access by a third party; each grant "
     "must match a support case the org opened.",
     remediation=(
-        _LOG_STEP,
+        LOG_STEP,
         "Match each grant to a support case; revoke access under Settings > "
         "Account > Okta Support access if it is still open.",
     ),
@@ -309,215 +274,14 @@ def support_impersonation(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(
             False,
             event,
-            _label(event),
+            event_label(event),
             f"Okta Support access ({event.data['eventType'].rsplit('.', 1)[-1]}) by "
             f"{event.data['actor']['id']}",
             measured=event.data["eventType"],
             required="no support access without a recorded case",
         )
     if not seen:
-        yield _quiet(ctx, "Okta Support access")
-
-
-@checks.add(
-    "log.threats_detected",
-    title="Every threat ThreatInsight detected was blocked",
-    severity="medium",
-    rationale="ThreatInsight in log-only mode records attacks it could have "
-    "stopped; a detected threat that was let through needs follow-up.",
-    remediation=(
-        "In the Admin Console, go to Security > General > Okta ThreatInsight "
-        "settings and choose 'Log and enforce security based on threat level'.",
-        _LOG_STEP,
-    ),
-    kinds=("log_event",),
-    log_event_types=("security.threat.detected",),
-    nist=("SI-4",),
-    soc2=("CC7.2",),
-    source="checks.md §13 OKTA.LOG.THREATS_DETECTED",
-)
-def threats_detected(ctx: CheckContext) -> Iterator[Finding]:
-    seen = False
-    for event in ctx.data.log_events(["security.threat.detected"]):
-        seen = True
-        outcome = event.data.get("outcome", {})
-        blocked = outcome.get("result") in ("DENY", "FAILURE")
-        yield ctx.finding(
-            blocked,
-            event,
-            _label(event),
-            f"threat from {event.data.get('client', {}).get('ipAddress')} "
-            f"({outcome.get('reason', 'no reason')}) was "
-            + ("blocked" if blocked else f"not blocked ({outcome.get('result')})"),
-            measured=outcome.get("result"),
-            required="DENY",
-        )
-    if not seen:
-        yield _quiet(ctx, "threat detection")
-
-
-@checks.add(
-    "log.lockouts",
-    title="No administrator account was locked out in the review window",
-    severity="medium",
-    rationale="Lockouts of admin accounts are a sign of targeted guessing.",
-    remediation=(
-        _LOG_STEP,
-        "Investigate the failed sign-ins before each admin lockout.",
-    ),
-    kinds=("log_event", *_ADMINS),
-    log_event_types=("user.account.lock",),
-    nist=("AC-7", "SI-4"),
-    soc2=("CC7.2",),
-    source="checks.md §13 OKTA.LOG.LOCKOUTS",
-)
-def lockouts(ctx: CheckContext) -> Iterator[Finding]:
-    admins = ctx.facts.admin_roles
-    locked_admins = 0
-    others = 0
-    for event in ctx.data.log_events(["user.account.lock"]):
-        hit = [t for t in _targets(event) if t in admins]
-        if not hit:
-            others += 1
-            continue
-        locked_admins += 1
-        yield ctx.finding(
-            False,
-            event,
-            _label(event),
-            f"admin account {', '.join(hit)} was locked out",
-            measured=hit,
-            required="no admin lockout",
-        )
-    if not locked_admins:
-        yield ctx.summary(
-            True,
-            "log_window",
-            f"System Log {_window(ctx)}",
-            f"no admin lockout ({others} lockouts of other users)",
-            measured=0,
-            required=0,
-        )
-
-
-@checks.add(
-    "log.password_spray",
-    title="No password spray from one address was followed by a successful sign-in",
-    severity="high",
-    rationale="Many users failing from one address in minutes is a password "
-    "spray; a success from the same address afterwards means it worked.",
-    remediation=(
-        _LOG_STEP,
-        "Block the address (Security > Networks, blocklist), reset the passwords "
-        "and sessions of users who signed in from it, and require MFA.",
-    ),
-    kinds=("log_event",),
-    log_event_types=(SIGN_IN,),
-    thresholds=(
-        Threshold("min_users", 10, 10, "users", "distinct users failing from one IP"),
-        Threshold("window_minutes", 5, 5, "minutes", "time in which they fail"),
-    ),
-    nist=("SI-4", "AC-7"),
-    soc2=("CC7.2",),
-    source="checks.md §13 OKTA.LOG.PASSWORD_SPRAY",
-)
-def password_spray(ctx: CheckContext) -> Iterator[Finding]:
-    needed = ctx.int_param("min_users")
-    span = timedelta(minutes=ctx.int_param("window_minutes"))
-    recent: dict[str, deque[tuple[datetime, str, Resource]]] = {}
-    sprays: dict[str, tuple[Resource, int]] = {}
-    reported: set[str] = set()
-    for event in ctx.data.log_events([SIGN_IN]):
-        ip = event.data.get("client", {}).get("ipAddress")
-        if not ip:
-            continue
-        outcome = event.data.get("outcome", {}).get("result")
-        if outcome == "SUCCESS":
-            if ip in sprays and ip not in reported:
-                reported.add(ip)
-                first, users = sprays[ip]
-                yield ctx.finding(
-                    False,
-                    first,
-                    f"sign-ins from {ip}",
-                    f"{users} users failed within {span.seconds // 60} minutes, then "
-                    f"{_actor(event)} signed in",
-                    measured=users,
-                    required=f"fewer than {needed} users, or no success after",
-                    evidence=[event.evidence],
-                )
-            continue
-        if outcome != "FAILURE":
-            continue
-        moment = parse_time(event.data["published"])
-        queue = recent.setdefault(ip, deque())
-        queue.append((moment, event.data["actor"]["id"], event))
-        while queue and moment - queue[0][0] > span:
-            queue.popleft()
-        users = len({user for _, user, _ in queue})
-        if ip in sprays:
-            first, most = sprays[ip]
-            sprays[ip] = (first, max(most, users))
-        elif users >= needed:
-            sprays[ip] = (queue[0][2], users)  # the spray's first failure
-    for ip, (first, users) in sprays.items():
-        if ip not in reported:
-            yield ctx.finding(
-                True,
-                first,
-                f"sign-ins from {ip}",
-                f"{users} users failed within the window but no sign-in from the "
-                "address succeeded afterwards",
-                measured=users,
-                required="no success after a spray",
-            )
-    if not sprays:
-        yield _quiet(ctx, "password spray")
-
-
-@checks.add(
-    "log.admin_console_access",
-    title="Nobody reached the Admin Console through an anonymising proxy",
-    severity="medium",
-    rationale="Admin access through a proxy or anonymiser hides where the admin "
-    "really is and is a common sign of a stolen session.",
-    remediation=(
-        _LOG_STEP,
-        "Confirm each access with the admin; revoke their sessions if unknown, and "
-        "deny anonymizer zones in the Admin Console policy.",
-    ),
-    kinds=("log_event",),
-    log_event_types=("user.session.access_admin_app",),
-    nist=("AC-6(9)", "AU-6"),
-    soc2=("CC7.2",),
-    source="checks.md §13 OKTA.LOG.ADMIN_CONSOLE_ACCESS",
-)
-def admin_console_access(ctx: CheckContext) -> Iterator[Finding]:
-    direct = 0
-    proxied = 0
-    for event in ctx.data.log_events(["user.session.access_admin_app"]):
-        if (event.data.get("securityContext") or {}).get("isProxy") is True:
-            proxied += 1
-            yield ctx.finding(
-                False,
-                event,
-                _label(event),
-                f"{event.data['actor'].get('alternateId')} from "
-                f"{event.data.get('client', {}).get('ipAddress')} through a proxy",
-                measured=True,
-                required="isProxy false",
-            )
-        else:
-            direct += 1
-    if not proxied:
-        yield ctx.summary(
-            True,
-            "log_window",
-            f"System Log {_window(ctx)}",
-            f"{direct} Admin Console accesses, none through a proxy",
-            measured=0,
-            required=0,
-        )
+        yield quiet(ctx, "Okta Support access")
 
 
 @checks.add(
@@ -528,7 +292,7 @@ def admin_console_access(ctx: CheckContext) -> Iterator[Finding]:
     rationale="A new IdP or a new secret on a privileged client is a backdoor "
     "that survives password resets.",
     remediation=(
-        _LOG_STEP,
+        LOG_STEP,
         "Match each change to a change request; remove unknown IdPs and credentials.",
     ),
     kinds=("log_event", "app", "client_role"),
@@ -543,152 +307,22 @@ def app_and_idp_changes(ctx: CheckContext) -> Iterator[Finding]:
     for event in ctx.data.log_events(APP_AND_IDP_CHANGES):
         seen = True
         kind = event.data["eventType"]
-        targets = _targets(event)
+        touched = targets(event)
         new_idp = kind == "system.idp.lifecycle.create"
         new_secret = kind.startswith("app.oauth2.credentials") and bool(
-            set(targets) & privileged
+            set(touched) & privileged
         )
         yield ctx.finding(
             not (new_idp or new_secret),
             event,
-            _label(event),
+            event_label(event),
             "a new identity provider was created"
             if new_idp
             else "new credentials for a client holding an admin role"
             if new_secret
-            else f"change to {', '.join(targets)}",
+            else f"change to {', '.join(touched)}",
             measured=kind,
             required="no new IdP, no new credentials on admin clients",
         )
     if not seen:
-        yield _quiet(ctx, "app or IdP change")
-
-
-@checks.add(
-    "log.suspicious_activity_reports",
-    title="Every end-user report of suspicious activity was followed by clearing "
-    "the user's sessions within 24 hours",
-    severity="medium",
-    rationale="A user who reports activity they did not perform may have a "
-    "stolen session; clearing sessions is the first response.",
-    remediation=(
-        _LOG_STEP,
-        "For each report, clear the user's sessions (Directory > People > the user "
-        "> Clear user sessions) and investigate.",
-    ),
-    kinds=("log_event",),
-    log_event_types=(
-        "user.account.report_suspicious_activity_by_enduser",
-        "user.session.clear",
-    ),
-    thresholds=(Threshold("max_hours", 24, 24, "hours", "time to clear sessions"),),
-    nist=("IR-6", "SI-4"),
-    soc2=("CC7.3",),
-    source="checks.md §13 OKTA.LOG.SUSPICIOUS_ACTIVITY_REPORTS",
-)
-def suspicious_activity_reports(ctx: CheckContext) -> Iterator[Finding]:
-    limit = timedelta(hours=ctx.int_param("max_hours"))
-    report_type = "user.account.report_suspicious_activity_by_enduser"
-    reports: list[Resource] = []
-    clears: dict[str, list[datetime]] = {}
-    for event in ctx.data.log_events([report_type, "user.session.clear"]):
-        if event.data["eventType"] == report_type:
-            reports.append(event)
-        else:
-            for target in _targets(event):
-                clears.setdefault(target, []).append(
-                    parse_time(event.data["published"])
-                )
-    for report in reports:
-        user = report.data["actor"]["id"]
-        at = parse_time(report.data["published"])
-        followed = any(at <= moment <= at + limit for moment in clears.get(user, []))
-        yield ctx.finding(
-            followed,
-            report,
-            _label(report),
-            f"{report.data['actor'].get('alternateId', user)} reported suspicious "
-            "activity; sessions were "
-            + (
-                "cleared"
-                if followed
-                else f"not cleared within {limit.seconds // 3600 or 24} h"
-            ),
-            measured=followed,
-            required=True,
-        )
-    if not reports:
-        yield _quiet(ctx, "suspicious-activity report")
-
-
-@checks.add(
-    "log.rate_limit",
-    title="No org-wide rate or concurrency limit was exceeded in the review window",
-    severity="low",
-    rationale="Exceeding an org limit blocks sign-ins and integrations for "
-    "everyone; it points at a runaway or abusive client.",
-    remediation=(
-        _LOG_STEP,
-        "Find the client in the violation events, slow it down or give it its own "
-        "share (Reports > Rate Limits).",
-    ),
-    kinds=("log_event",),
-    log_event_types=RATE_LIMIT_VIOLATIONS,
-    nist=("SI-4",),
-    soc2=("CC7.2",),
-    source="log_events.py rate_limits; okta-api.md §5",
-)
-def rate_limit(ctx: CheckContext) -> Iterator[Finding]:
-    seen = False
-    for event in ctx.data.log_events(RATE_LIMIT_VIOLATIONS):
-        seen = True
-        yield ctx.finding(
-            False,
-            event,
-            _label(event),
-            "an org-wide limit was exceeded",
-            measured=event.data["eventType"],
-            required="no violation",
-        )
-    if not seen:
-        yield _quiet(ctx, "rate-limit violation")
-
-
-@checks.add(
-    "log.window_complete",
-    title="The System Log was read for the whole 90-day review window",
-    severity="high",
-    rationale="Log-based findings are only as good as the window they cover; Okta "
-    "keeps 90 days, so a shorter read misses evidence that will not come back.",
-    remediation=(
-        "Capture a new snapshot with 'atomation snapshot TENANT --window 90d'.",
-        "Keep each snapshot's log: Okta deletes events after 90 days.",
-    ),
-    kinds=("log_event",),
-    thresholds=(Threshold("min_days", 90, 30, "days", "shortest review window"),),
-    nist=("AU-6",),
-    soc2=("CC7.2",),
-    source="checks.md §13 OKTA.LOG.WINDOW_COMPLETE, §0.8",
-)
-def window_complete(ctx: CheckContext) -> Iterator[Finding]:
-    info = ctx.data.info
-    assert info.log_since is not None
-    assert info.log_until is not None
-    days = (info.log_until - info.log_since).total_seconds() / 86400
-    required = ctx.int_param("min_days")
-    # The window's extent rests on its oldest and newest events read.
-    oldest = next(iter(ctx.data.log_events()), None)
-    newest = None
-    for event in ctx.data.log_events(since=info.log_until - timedelta(days=1)):
-        newest = event
-    refs = [e.evidence for e in (oldest, newest) if e is not None]
-    # A day of slack: a 90-day window read a few seconds late is still 90 days.
-    yield ctx.summary(
-        days >= required - 1,
-        "log_window",
-        f"System Log {_window(ctx)}",
-        f"the window read covers {days:.1f} days; {required} are required",
-        measured=round(days, 1),
-        required=required,
-        evidence=refs,
-    )
+        yield quiet(ctx, "app or IdP change")
