@@ -74,6 +74,7 @@ Area = str
 AREA_MODULES = (
     "session",
     "authn",
+    "app_policies",
     "passwords",
     "enrollment",
     "users",

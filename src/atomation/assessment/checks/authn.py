@@ -29,12 +29,19 @@ from atomation.assessment.context import (
 from atomation.assessment.results import Finding
 from atomation.snapshot.data import Kind, Resource
 
-__all__ = ["checks", "duration_minutes"]
+__all__ = [
+    "POLICY_KINDS",
+    "POLICY_STEPS",
+    "allow_rules",
+    "checks",
+    "duration_minutes",
+    "verification_method",
+]
 
 checks = CheckList("authn")
 
-_KINDS: tuple[Kind, ...] = ("app", "policy", "policy_rule")
-_POLICY_STEPS = ("In the Admin Console, go to Security > Authentication Policies.",)
+POLICY_KINDS: tuple[Kind, ...] = ("app", "policy", "policy_rule")
+POLICY_STEPS = ("In the Admin Console, go to Security > Authentication Policies.",)
 # Methods an attacker can phish or intercept (checks.md §3 ADMIN_CONSOLE_WEAK_METHODS).
 _WEAK_METHODS = frozenset({"sms", "voice", "email", "security_question"})
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
@@ -49,7 +56,7 @@ def duration_minutes(text: str) -> float:
     return days * 1440 + hours * 60 + minutes + seconds / 60
 
 
-def _allow_rules(ctx: CheckContext, policy: Resource) -> list[Resource]:
+def allow_rules(ctx: CheckContext, policy: Resource) -> list[Resource]:
     return [
         r
         for r in ctx.facts.rules(policy.id)
@@ -57,7 +64,7 @@ def _allow_rules(ctx: CheckContext, policy: Resource) -> list[Resource]:
     ]
 
 
-def _method(rule: Resource) -> dict[str, Any]:
+def verification_method(rule: Resource) -> dict[str, Any]:
     method: dict[str, Any] = rule.data["actions"]["appSignOn"].get(
         "verificationMethod", {}
     )
@@ -67,7 +74,7 @@ def _method(rule: Resource) -> dict[str, Any]:
 def _possession(rule: Resource) -> list[dict[str, Any]]:
     return [
         c["possession"]
-        for c in _method(rule).get("constraints", [])
+        for c in verification_method(rule).get("constraints", [])
         if "possession" in c
     ]
 
@@ -78,7 +85,7 @@ def _first_party(
     policy, how = ctx.facts.first_party_policy(app_name)
     if policy is None:
         return
-    for rule in _allow_rules(ctx, policy):
+    for rule in allow_rules(ctx, policy):
         yield policy, rule, how
 
 
@@ -86,7 +93,7 @@ def _mfa(ctx: CheckContext, app_name: str) -> Iterator[Finding]:
     policy, how = ctx.facts.first_party_policy(app_name)
     if policy is None:
         return
-    rules = _allow_rules(ctx, policy)
+    rules = allow_rules(ctx, policy)
     if not rules:
         yield ctx.finding(
             True,
@@ -97,7 +104,7 @@ def _mfa(ctx: CheckContext, app_name: str) -> Iterator[Finding]:
             required="2FA",
         )
     for rule in rules:
-        mode = _method(rule).get("factorMode")
+        mode = verification_method(rule).get("factorMode")
         yield ctx.finding(
             mode == "2FA",
             rule,
@@ -127,13 +134,13 @@ def _phishing_resistant(ctx: CheckContext, app_name: str) -> Iterator[Finding]:
 
 
 _MFA_REMEDIATION = (
-    *_POLICY_STEPS,
+    *POLICY_STEPS,
     "Open the policy, edit each rule that allows access and set 'User must "
     "authenticate with' to 'Password / IdP + Another factor' or 'Any 2 factor "
     "types'; save.",
 )
 _PR_REMEDIATION = (
-    *_POLICY_STEPS,
+    *POLICY_STEPS,
     "Open the policy, edit each rule that allows access; under 'Possession factor "
     "constraints are' tick 'Phishing resistant'; save.",
 )
@@ -149,7 +156,7 @@ _PR_REMEDIATION = (
         _MFA_REMEDIATION[0],
         "Choose the 'Okta Admin Console' policy. " + _MFA_REMEDIATION[1],
     ),
-    kinds=_KINDS,
+    kinds=POLICY_KINDS,
     stig=("OKTA-APP-000560",),
     nist=("IA-2(1)",),
     soc2=("CC6.1",),
@@ -169,7 +176,7 @@ def admin_console_mfa(ctx: CheckContext) -> Iterator[Finding]:
         _MFA_REMEDIATION[0],
         "Choose the 'Okta Dashboard' policy. " + _MFA_REMEDIATION[1],
     ),
-    kinds=_KINDS,
+    kinds=POLICY_KINDS,
     stig=("OKTA-APP-000570",),
     nist=("IA-2(2)",),
     soc2=("CC6.1",),
@@ -189,7 +196,7 @@ def dashboard_mfa(ctx: CheckContext) -> Iterator[Finding]:
         _PR_REMEDIATION[0],
         "Choose the 'Okta Admin Console' policy. " + _PR_REMEDIATION[1],
     ),
-    kinds=_KINDS,
+    kinds=POLICY_KINDS,
     stig=("OKTA-APP-000190",),
     nist=("IA-2(1)", "IA-2(8)", "AC-7"),
     soc2=("CC6.1",),
@@ -209,7 +216,7 @@ def admin_console_phishing_resistant(ctx: CheckContext) -> Iterator[Finding]:
         _PR_REMEDIATION[0],
         "Choose the 'Okta Dashboard' policy. " + _PR_REMEDIATION[1],
     ),
-    kinds=_KINDS,
+    kinds=POLICY_KINDS,
     stig=("OKTA-APP-000180",),
     nist=("IA-2(2)", "IA-2(8)", "AC-7"),
     soc2=("CC6.1",),
@@ -226,12 +233,12 @@ def dashboard_phishing_resistant(ctx: CheckContext) -> Iterator[Finding]:
     rationale="SMS, voice and email codes can be intercepted or SIM-swapped, and a "
     "security question is a second password; none belongs on admin access.",
     remediation=(
-        *_POLICY_STEPS,
+        *POLICY_STEPS,
         "Choose the 'Okta Admin Console' policy; in each rule that allows access, "
         "restrict possession factors to FIDO2 (WebAuthn) and Okta Verify and "
         "remove the security question from knowledge factors; save.",
     ),
-    kinds=_KINDS,
+    kinds=POLICY_KINDS,
     nist=("IA-2(8)",),
     soc2=("CC6.1",),
     source="checks.md §3 OKTA.AUTHN.ADMIN_CONSOLE_WEAK_METHODS",
@@ -240,7 +247,7 @@ def admin_console_weak_methods(ctx: CheckContext) -> Iterator[Finding]:
     for policy, rule, _how in _first_party(ctx, ADMIN_CONSOLE_APP):
         allowed: set[str] = set()
         restricted = False
-        for constraint in _method(rule).get("constraints", []):
+        for constraint in verification_method(rule).get("constraints", []):
             allowed.update(constraint.get("knowledge", {}).get("types", []))
             possession = constraint.get("possession")
             if possession is None:
@@ -286,13 +293,13 @@ def admin_console_weak_methods(ctx: CheckContext) -> Iterator[Finding]:
     rationale="Binding admin access to managed devices and a bounded "
     "re-authentication interval limits what a stolen session cookie is worth.",
     remediation=(
-        *_POLICY_STEPS,
+        *POLICY_STEPS,
         "Choose the 'Okta Admin Console' policy; in each rule that allows access set "
         "'Device state is' to Registered and 'Device management is' to Managed, set "
         "re-authentication frequency to the required hours or less, and do not "
         "show 'Keep me signed in' after authentication.",
     ),
-    kinds=_KINDS,
+    kinds=POLICY_KINDS,
     thresholds=(
         Threshold(
             "max_reauthenticate_hours",
@@ -310,7 +317,7 @@ def admin_console_context(ctx: CheckContext) -> Iterator[Finding]:
     limit = ctx.int_param("max_reauthenticate_hours")
     for policy, rule, _how in _first_party(ctx, ADMIN_CONSOLE_APP):
         problems = []
-        reauth = _method(rule).get("reauthenticateIn")
+        reauth = verification_method(rule).get("reauthenticateIn")
         if reauth is None or duration_minutes(reauth) > limit * 60:
             problems.append(f"reauthenticateIn is {reauth} (more than PT{limit}H)")
         device = (rule.data.get("conditions") or {}).get("device") or {}
@@ -328,172 +335,3 @@ def admin_console_context(ctx: CheckContext) -> Iterator[Finding]:
             required=f"re-authentication within PT{limit}H on a managed device",
             evidence=[policy.evidence],
         )
-
-
-def _no_device(rule: Resource) -> bool:
-    device = (rule.data.get("conditions") or {}).get("device") or {}
-    return not (device.get("managed") or device.get("registered"))
-
-
-def _anywhere(rule: Resource) -> bool:
-    network = (rule.data.get("conditions") or {}).get("network") or {}
-    return bool(network.get("connection", "ANYWHERE") == "ANYWHERE")
-
-
-@checks.add(
-    "authn.single_factor_apps",
-    title="No app can be reached with one factor from anywhere",
-    severity="high",
-    rationale="A policy rule that accepts a password alone from any network, on "
-    "any device, makes every app mapped to it a password-spray target.",
-    remediation=(
-        *_POLICY_STEPS,
-        "Open each policy mapped to apps; edit rules with 'Any 1 factor type' / "
-        "'Password' to require two factors, or restrict them to a network zone "
-        "and a managed device.",
-    ),
-    kinds=(*_KINDS, "policy_mapping"),
-    nist=("IA-2(1)", "IA-2(2)"),
-    soc2=("CC6.1",),
-    source="checks.md §3 OKTA.AUTHN.SINGLE_FACTOR_APPS",
-)
-def single_factor_apps(ctx: CheckContext) -> Iterator[Finding]:
-    active_apps = {a.id for a in ctx.facts.apps if a.data.get("status") == "ACTIVE"}
-    for policy in ctx.facts.policies("ACCESS_POLICY"):
-        apps = [a for a in ctx.facts.mapped_app_ids(policy.id) if a in active_apps]
-        if not apps:
-            continue
-        for rule in _allow_rules(ctx, policy):
-            mode = _method(rule).get("factorMode")
-            exposed = mode == "1FA" and _anywhere(rule) and _no_device(rule)
-            yield ctx.finding(
-                not exposed,
-                rule,
-                rule_label(policy, rule),
-                f"factorMode {mode} from "
-                f"{'anywhere' if _anywhere(rule) else 'named zones'}; "
-                f"{len(apps)} active app(s) mapped",
-                measured={"factorMode": mode, "anywhere": _anywhere(rule)},
-                required="2FA, or a zone and device condition",
-                evidence=[policy.evidence],
-            )
-
-
-@checks.add(
-    "authn.app_network_zones",
-    title="Every app's authentication policy restricts access by network zone",
-    severity="medium",
-    rationale="Zone conditions let an org deny or step up sign-ins from networks "
-    "it does not trust; a policy with none treats the internet as the office.",
-    remediation=(
-        *_POLICY_STEPS,
-        "For each policy used by apps, add a rule whose 'User's IP' condition "
-        "names network zones (allow from trusted zones, deny or step up elsewhere).",
-    ),
-    kinds=(*_KINDS, "zone"),
-    stig=("OKTA-APP-003244",),
-    nist=("AC-4", "SC-7"),
-    soc2=("CC6.6",),
-    source="checks.md §3 OKTA.AUTHN.APP_NETWORK_ZONES",
-)
-def app_network_zones(ctx: CheckContext) -> Iterator[Finding]:
-    for app in ctx.facts.apps:
-        if app.data.get("status") != "ACTIVE":
-            continue
-        oauth = app.data.get("settings", {}).get("oauthClient", {})
-        if oauth.get("application_type") == "service":
-            continue  # a service app signs no user in: it has no sign-in policy
-        policy = ctx.facts.access_policy_of(app)
-        label = app.data["label"]
-        if policy is None:
-            yield ctx.finding(
-                False,
-                app,
-                label,
-                "no authentication policy is linked to the app",
-                measured=None,
-                required="a policy with a network zone rule",
-            )
-            continue
-        zoned = [
-            r.data["name"]
-            for r in ctx.facts.rules(policy.id)
-            if (r.data.get("conditions") or {}).get("network", {}).get("connection")
-            == "ZONE"
-        ]
-        yield ctx.finding(
-            bool(zoned),
-            app,
-            label,
-            f"policy '{policy.data['name']}' has "
-            + (f"zone rules ({', '.join(zoned)})" if zoned else "no zone rule"),
-            measured=len(zoned),
-            required=">= 1 rule with a network zone",
-            evidence=[policy.evidence],
-        )
-
-
-@checks.add(
-    "authn.catch_all_deny",
-    title="Authentication policies end in a catch-all rule that denies access",
-    severity="medium",
-    rationale="The catch-all rule decides every sign-in no other rule matched; "
-    "allowing there grants access to situations nobody planned for.",
-    remediation=(
-        *_POLICY_STEPS,
-        "Open each policy, edit its 'Catch-all Rule' and set 'Access is' to Denied "
-        "(add explicit rules for the cases that should be allowed).",
-    ),
-    kinds=("policy", "policy_rule"),
-    nist=("AC-3",),
-    soc2=("CC6.1",),
-    source="checks.md §3 (strict mode: every rule that allows access)",
-)
-def catch_all_deny(ctx: CheckContext) -> Iterator[Finding]:
-    for policy in ctx.facts.policies("ACCESS_POLICY"):
-        rules = ctx.facts.rules(policy.id)
-        if not rules:
-            continue
-        last = rules[-1]
-        access = last.data["actions"]["appSignOn"]["access"]
-        yield ctx.finding(
-            access == "DENY",
-            last,
-            rule_label(policy, last),
-            f"the last rule's access is {access}; DENY is required",
-            measured=access,
-            required="DENY",
-            evidence=[policy.evidence],
-        )
-
-
-@checks.add(
-    "authn.keep_me_signed_in",
-    title="No authentication policy offers 'Keep me signed in' after sign-in",
-    severity="low",
-    rationale="'Keep me signed in' lets a device skip later factor prompts; on "
-    "a shared or stolen device it keeps the door open.",
-    remediation=(
-        *_POLICY_STEPS,
-        "Edit each rule that allows access and set 'Show Keep me signed in' "
-        "(post-authentication) to not allowed.",
-    ),
-    kinds=("policy", "policy_rule"),
-    nist=("AC-12",),
-    soc2=("CC6.1",),
-    source="checks.md §3 OKTA.AUTHN.ADMIN_CONSOLE_CONTEXT (keepMeSignedIn)",
-)
-def keep_me_signed_in(ctx: CheckContext) -> Iterator[Finding]:
-    for policy in ctx.facts.policies("ACCESS_POLICY"):
-        for rule in _allow_rules(ctx, policy):
-            keep = rule.data["actions"]["appSignOn"].get("keepMeSignedIn", {})
-            offered = keep.get("postAuth") == "ALLOWED"
-            yield ctx.finding(
-                not offered,
-                rule,
-                rule_label(policy, rule),
-                f"keepMeSignedIn.postAuth is {keep.get('postAuth', 'not set')}",
-                measured=keep.get("postAuth"),
-                required="NOT_ALLOWED",
-                evidence=[policy.evidence],
-            )
