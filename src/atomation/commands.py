@@ -41,6 +41,10 @@ def mount(app: typer.Typer) -> None:
     app.command("assess")(assessment_cli.assess_command)
     app.add_typer(assessment_cli.app, name="checks")
 
+    from atomation.report import cli as report_cli
+
+    app.command("report")(report_cli.report_command)
+
     from atomation.snapshot.evidence import cli as evidence_cli
 
     app.add_typer(evidence_cli.app, name="evidence")

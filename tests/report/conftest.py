@@ -2,36 +2,34 @@
 
 The path is the product's own: the customer's admin is played through Okta's
 admin API (:class:`tests.okta.admin.OktaAdmin`), the capture reads the org over
-HTTP into sealed evidence and normalises it, and the engine runs the catalogue
-over the normalised snapshot. The report is built from that run, the
-catalogue's metadata and the snapshot's signed manifest.
+HTTP into sealed evidence and normalises it, and the assessment runs the
+catalogue over the normalised snapshot and stores the run. The report reads that
+stored run, the catalogue's metadata and the snapshot's signed manifest.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from tests.okta.admin import OktaAdmin, clock_of
-from tests.okta.signing import RsaTestSigner
 
-from atomation.assessment.catalogue import AREA_MODULES, Check, load_catalogue
-from atomation.assessment.engine import assess
+from atomation.assessment.catalogue import Check, load_catalogue
 from atomation.assessment.results import AssessmentResult
+from atomation.assessment.service import assess_tenant
 from atomation.connection.service import save_connection
 from atomation.keys.envelope import load_master_key
 from atomation.settings import Settings, load_settings
 from atomation.simulator.harness import SimulatorServer
 from atomation.snapshot.capture import CaptureOptions, capture_snapshot
 from atomation.snapshot.evidence import EvidenceStore, open_evidence_store
-from atomation.snapshot.normalise import open_snapshot_data
 from atomation.store import Store, open_store
 from atomation.store.types import utcnow
 from atomation.tenants.service import create_tenant, get_tenant
+from tests.okta.admin import OktaAdmin, clock_of
+from tests.okta.signing import RsaTestSigner
 
 USERS = 120
 # A simulated minute lasts a real second; rate limits are off (not under test).
@@ -40,18 +38,7 @@ SUBDOMAIN = "acme"
 
 
 def catalogue() -> tuple[Check, ...]:
-    """The whole catalogue; while area modules are still being added, those present."""
-    try:
-        return load_catalogue()
-    except ModuleNotFoundError:
-        checks: list[Check] = []
-        for name in AREA_MODULES:
-            try:
-                module = importlib.import_module(f"atomation.assessment.checks.{name}")
-            except ModuleNotFoundError:
-                continue
-            checks.extend(module.checks.checks)
-        return tuple(checks)
+    return load_catalogue()
 
 
 @dataclass
@@ -87,7 +74,8 @@ class Tenancy:
         )
 
     def assess(self, snapshot_id: str) -> AssessmentResult:
-        return assess(open_snapshot_data(self.store, snapshot_id), checks=catalogue())
+        """Assess the snapshot and store the run, as ``atomation assess`` does."""
+        return assess_tenant(self.store, SUBDOMAIN, snapshot_id=snapshot_id).result
 
     @property
     def evidence(self) -> EvidenceStore:

@@ -9,13 +9,17 @@ from typing import Any
 
 import httpx
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from atomation.report.cli import report_command
 from atomation.report.compare import Comparison, ConfigChange, compare_snapshots
 from atomation.report.compare_render import (
     comparison_json,
     render_comparison_html,
 )
 from atomation.report.errors import ReportInputError
+from atomation.runtime import Runtime
 from atomation.simulator.harness import SimulatorServer
 from atomation.snapshot.normalise import open_snapshot_data
 from tests.report.conftest import TIME_SCALE, USERS, Tenancy, catalogue, make_tenancy
@@ -202,3 +206,29 @@ def test_snapshots_given_newest_first_are_refused(changed: Changed) -> None:
             open_snapshot_data(tenancy.store, changed.old),
             [],
         )
+
+
+def test_the_command_compares_the_stored_runs(changed: Changed) -> None:
+    tenancy = changed.tenancy
+    cli = typer.Typer()
+    cli.command("report")(report_command)
+    cli.command("noop")(lambda: None)
+    runtime = Runtime(
+        data_dir=tenancy.settings.data_dir,
+        _settings=tenancy.settings,
+        _store=tenancy.store,
+    )
+
+    result = CliRunner().invoke(
+        cli,
+        ["report", "acme", "--compare", changed.old, changed.new, "--format", "json"],
+        obj=runtime,
+    )
+
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert {(c["kind"], c["change"]) for c in document["changes"]} == {
+        ("policy_rule", "modified"),
+        ("role_assignee", "added"),
+        ("user_role", "added"),
+    }

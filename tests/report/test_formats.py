@@ -18,7 +18,6 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 from markupsafe import escape
 from PIL import Image
-from tests.report.conftest import Assessed, catalogue
 
 from atomation.assessment.results import AssessmentResult, CheckResult
 from atomation.report.csv_report import CSV_COLUMNS, render_csv
@@ -28,6 +27,8 @@ from atomation.report.json_report import render_json, report_schema
 from atomation.report.manifest import SnapshotFacts, load_snapshot_facts
 from atomation.report.model import SEVERITY_WEIGHTS, Report, build_report
 from atomation.report.ocsf import render_ocsf
+from atomation.report.source import stored_report
+from tests.report.conftest import Assessed, catalogue
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -39,9 +40,10 @@ def facts(assessed: Assessed) -> SnapshotFacts:
 
 
 @pytest.fixture(scope="module")
-def report(assessed: Assessed, facts: SnapshotFacts) -> Report:
-    metas = [check.meta for check in catalogue()]
-    return build_report(assessed.result, metas, facts, generated_at=NOW)
+def report(assessed: Assessed) -> Report:
+    """The report as the CLI builds it: from the stored run, offline."""
+    tenancy = assessed.tenancy
+    return stored_report(tenancy.store, tenancy.evidence, "acme", generated_at=NOW)
 
 
 @pytest.fixture(scope="module")
