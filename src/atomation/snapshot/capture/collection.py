@@ -82,22 +82,31 @@ _current: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
-    """The network transport, counting each GET sent for the collection being read.
+    """The network transport, counting the failed attempts of each collection.
 
-    The Okta client retries 429s, 5xx and dropped connections on its own; the
-    count of attempts beyond the pages stored is what a verdict reports as
-    retries.
+    The Okta client retries 429s, 5xx and dropped connections on its own (and
+    fetches tokens when it needs them). Every attempt made while a collection is
+    read that Okta answered 429 or 5xx, or that lost its connection, counts
+    toward that collection's ``retries``.
     """
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
-        self.attempts: Counter[str] = Counter()
+        self.failures: Counter[str] = Counter()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         name = _current.get()
-        if name is not None and request.method == "GET":
-            self.attempts[name] += 1
-        return await self.inner.handle_async_request(request)
+        try:
+            response = await self.inner.handle_async_request(request)
+        except httpx.TransportError:
+            if name is not None:
+                self.failures[name] += 1
+            raise
+        if name is not None and (
+            response.status_code == 429 or response.status_code >= 500
+        ):
+            self.failures[name] += 1
+        return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -225,16 +234,15 @@ class CollectionReader:
         )
         items: list[Any] = []
         objects = 0
-        stored = 0
         chain = 0
         url: str | None = chains[0]
         if known is not None and known.pages:
             objects, items, chain, url = await self._resume(name, chains, extract)
         seen_next: set[str] = set()
-        attempts_before = self.counter.attempts[name]
+        failures_before = self.counter.failures[name]
 
         def retries() -> int:
-            return max(0, self.counter.attempts[name] - attempts_before - stored)
+            return self.counter.failures[name] - failures_before
 
         try:
             while url is not None:
@@ -249,7 +257,6 @@ class CollectionReader:
                     page.body,
                     next_request=next_request,
                 )
-                stored += 1
                 found = _objects(page)
                 objects += len(found)
                 if extract is not None:
