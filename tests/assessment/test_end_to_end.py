@@ -168,3 +168,20 @@ def test_bad_input_is_one_clear_error(typical: tuple[Tenancy, str]) -> None:
     assert "has no snapshot nope" in str(missing.exception)
     assert "no check parameter is called 'session.idle'" in str(typo.exception)
     assert "must be a int" in str(wrong_type.exception)
+
+
+def test_assess_prints_the_checks_that_did_not_pass_and_framework_coverage(
+    typical: tuple[Tenancy, str],
+) -> None:
+    tenancy, snapshot_id = typical
+    cli, runtime = _cli(tenancy)
+
+    output = CliRunner().invoke(
+        cli, ["assess", "acme", "--snapshot", snapshot_id], obj=runtime
+    )
+
+    assert output.exit_code == 0, output.output
+    assert "authn.admin_console_phishing_resistant" in output.output
+    assert "DISA Okta IDaaS STIG V1R2: " in output.output
+    assert "7 not evaluable" in output.output
+    assert "profile stig:" in output.output
