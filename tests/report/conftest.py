@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from atomation.assessment.catalogue import Check, load_catalogue
 from atomation.assessment.results import AssessmentResult
 from atomation.assessment.service import assess_tenant
 from atomation.connection.service import save_connection
@@ -35,10 +34,6 @@ USERS = 120
 # A simulated minute lasts a real second; rate limits are off (not under test).
 TIME_SCALE = 60.0
 SUBDOMAIN = "acme"
-
-
-def catalogue() -> tuple[Check, ...]:
-    return load_catalogue()
 
 
 @dataclass

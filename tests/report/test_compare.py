@@ -12,6 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from atomation.assessment.catalogue import load_catalogue
 from atomation.report.cli import report_command
 from atomation.report.compare import Comparison, ConfigChange, compare_snapshots
 from atomation.report.compare_render import (
@@ -22,7 +23,7 @@ from atomation.report.errors import ReportInputError
 from atomation.runtime import Runtime
 from atomation.simulator.harness import SimulatorServer
 from atomation.snapshot.normalise import open_snapshot_data
-from tests.report.conftest import TIME_SCALE, USERS, Tenancy, catalogue, make_tenancy
+from tests.report.conftest import TIME_SCALE, USERS, Tenancy, make_tenancy
 
 IDLE_MINUTES = 240
 
@@ -100,7 +101,7 @@ def comparison(changed: Changed) -> Comparison:
         tenancy.assess(changed.new),
         open_snapshot_data(tenancy.store, changed.old),
         open_snapshot_data(tenancy.store, changed.new),
-        [check.meta for check in catalogue()],
+        load_catalogue(),
     )
 
 

@@ -19,6 +19,7 @@ import pytest
 from markupsafe import escape
 from PIL import Image
 
+from atomation.assessment.catalogue import load_catalogue
 from atomation.assessment.results import AssessmentResult, CheckResult
 from atomation.report.csv_report import CSV_COLUMNS, render_csv
 from atomation.report.errors import ReportInputError
@@ -28,7 +29,7 @@ from atomation.report.manifest import SnapshotFacts, load_snapshot_facts
 from atomation.report.model import SEVERITY_WEIGHTS, Report, build_report
 from atomation.report.ocsf import render_ocsf
 from atomation.report.source import stored_report
-from tests.report.conftest import Assessed, catalogue
+from tests.report.conftest import Assessed
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -151,9 +152,7 @@ def test_a_run_with_nothing_assessed_has_no_score(
         ),
     )
 
-    report = build_report(
-        unassessed, [c.meta for c in catalogue()], facts, generated_at=NOW
-    )
+    report = build_report(unassessed, load_catalogue(), facts, generated_at=NOW)
 
     assert report.score.value is None
     assert "no score" in render_html(report).decode()
@@ -165,7 +164,7 @@ def test_a_run_of_another_snapshot_is_refused(
     other = replace(assessed.result, snapshot_id="0" * 32)
 
     with pytest.raises(ReportInputError, match="manifest of snapshot"):
-        build_report(other, [c.meta for c in catalogue()], facts, generated_at=NOW)
+        build_report(other, load_catalogue(), facts, generated_at=NOW)
 
 
 # CSV --------------------------------------------------------------------------------
@@ -294,7 +293,7 @@ def test_html_escapes_what_okta_returned(
     )
 
     html = render_html(
-        build_report(result, [c.meta for c in catalogue()], facts, generated_at=NOW)
+        build_report(result, load_catalogue(), facts, generated_at=NOW)
     ).decode("utf-8")
 
     assert "<img src=https://evil.example/x>" not in html

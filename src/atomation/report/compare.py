@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from atomation.assessment.catalogue import CheckMeta
+from atomation.assessment.catalogue import Check, CheckMeta
 from atomation.assessment.results import AssessmentResult, Finding
 from atomation.report.errors import ReportInputError
 from atomation.snapshot.data import FAMILIES, Kind, Resource, SnapshotData
@@ -157,7 +157,7 @@ def compare_snapshots(
     new_result: AssessmentResult,
     old_data: SnapshotData,
     new_data: SnapshotData,
-    catalogue: Sequence[CheckMeta],
+    catalogue: Sequence[Check],
 ) -> Comparison:
     if old_result.tenant_id != new_result.tenant_id:
         raise ReportInputError(
@@ -171,7 +171,7 @@ def compare_snapshots(
             f"{new_result.snapshot_id}",
             hint="give the older snapshot first: --compare OLD NEW.",
         )
-    metas = {meta.id: meta for meta in catalogue}
+    metas = {check.meta.id: check.meta for check in catalogue}
     new_findings, resolved, unchanged, not_comparable = _findings(
         old_result, new_result, metas
     )

@@ -33,7 +33,10 @@ STATUS_LABELS: Mapping[str, str] = {
     "not_assessed": "not assessed",
     "error": "error",
     "not_applicable": "not applicable",
-    "not_covered": "not covered",
+    "passing": "passing",
+    "failing": "failing",
+    "not_evaluable": "not evaluable with the read scopes",
+    "not_evaluated": "no check",
 }
 SEVERITY_COLOURS = ("#7a271a", "#b42318", "#dc6803", "#fdb022")
 

@@ -64,20 +64,20 @@ def report_json(report: Report) -> dict[str, Any]:
         "checks": [_check_json(c) for c in report.checks()],
         "frameworks": [
             {
-                "id": matrix.id,
-                "name": matrix.name,
+                "id": view.framework,
+                "name": view.name,
                 "controls": [
                     {
-                        "control": row.control,
-                        "title": row.title,
-                        "status": row.status or "not_covered",
-                        "checks": list(row.checks),
-                        "needs": row.needs,
+                        "control": control.control,
+                        "title": control.title,
+                        "status": control.status,
+                        "checks": list(control.checks),
+                        "needs": control.needs,
                     }
-                    for row in matrix.rows
+                    for control in view.controls
                 ],
             }
-            for matrix in report.frameworks
+            for view in report.frameworks
         ],
         "not_assessed": [
             {

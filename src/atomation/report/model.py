@@ -29,9 +29,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from atomation.assessment.catalogue import AREAS, CheckMeta, Severity, ThresholdValue
-from atomation.assessment.frameworks import FRAMEWORKS, STIG_RULES, FrameworkId
+from atomation.assessment.catalogue import (
+    AREAS,
+    Check,
+    CheckMeta,
+    Severity,
+    ThresholdValue,
+)
+from atomation.assessment.frameworks import FRAMEWORKS
 from atomation.assessment.results import AssessmentResult, CheckStatus, Finding
+from atomation.assessment.views import FrameworkView, framework_view
 from atomation.report.errors import ReportInputError
 from atomation.report.manifest import SnapshotFacts
 
@@ -40,8 +47,6 @@ __all__ = [
     "SEVERITY_WEIGHTS",
     "AreaSection",
     "CheckSection",
-    "ControlRow",
-    "FrameworkMatrix",
     "NotAssessed",
     "PostureScore",
     "Report",
@@ -51,15 +56,6 @@ __all__ = [
 
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 SEVERITY_WEIGHTS: Mapping[str, int] = {"critical": 10, "high": 5, "medium": 3, "low": 1}
-
-# Worst first: a control's status in the matrix is the worst of its checks'.
-_STATUS_ORDER: tuple[CheckStatus, ...] = (
-    "fail",
-    "error",
-    "not_assessed",
-    "pass",
-    "not_applicable",
-)
 
 
 @dataclass(frozen=True)
@@ -103,30 +99,6 @@ class AreaSection:
 
 
 @dataclass(frozen=True)
-class ControlRow:
-    """One control of a framework and what the run says about it."""
-
-    control: str
-    title: str
-    status: CheckStatus | None
-    """The worst status of the checks mapped to it; ``None`` when no check is."""
-    checks: tuple[str, ...]
-    needs: str | None = None
-    """For a STIG rule the read scopes cannot evaluate: what it would take."""
-
-
-@dataclass(frozen=True)
-class FrameworkMatrix:
-    id: FrameworkId
-    name: str
-    rows: tuple[ControlRow, ...]
-
-    def counts(self) -> dict[str, int]:
-        counted = Counter(r.status or "not_covered" for r in self.rows)
-        return dict(sorted(counted.items()))
-
-
-@dataclass(frozen=True)
 class NotAssessed:
     """Why a check has no verdict: a missing scope or role, or a failed call."""
 
@@ -153,7 +125,8 @@ class Report:
     failing_by_severity: Mapping[str, int]
     """Failing findings per check severity, every severity present."""
     areas: tuple[AreaSection, ...]
-    frameworks: tuple[FrameworkMatrix, ...]
+    frameworks: tuple[FrameworkView, ...]
+    """The coverage matrix per framework, as the assessment's views compute it."""
     not_assessed: tuple[NotAssessed, ...]
     snapshot: SnapshotFacts
 
@@ -178,7 +151,7 @@ def posture_score(sections: Sequence[CheckSection]) -> PostureScore:
 
 def build_report(
     result: AssessmentResult,
-    catalogue: Sequence[CheckMeta],
+    catalogue: Sequence[Check],
     snapshot: SnapshotFacts,
     *,
     generated_at: datetime,
@@ -190,7 +163,7 @@ def build_report(
             f"snapshot {snapshot.snapshot_id}",
             hint="report a run together with the snapshot it assessed.",
         )
-    metas = {meta.id: meta for meta in catalogue}
+    metas = {check.meta.id: check.meta for check in catalogue}
     sections: list[CheckSection] = []
     for check in result.results:
         meta = metas.get(check.check_id)
@@ -224,7 +197,9 @@ def build_report(
         check_counts=result.summary(),
         failing_by_severity={s: failing.get(s, 0) for s in SEVERITIES},
         areas=areas,
-        frameworks=_frameworks(sections),
+        frameworks=tuple(
+            framework_view(result, framework, catalogue) for framework in FRAMEWORKS
+        ),
         not_assessed=tuple(
             NotAssessed(s.meta.id, s.meta.title, f.status, f.message)
             for s in sections
@@ -233,31 +208,6 @@ def build_report(
         ),
         snapshot=snapshot,
     )
-
-
-def _frameworks(sections: Sequence[CheckSection]) -> tuple[FrameworkMatrix, ...]:
-    matrices = []
-    for framework_id, framework in FRAMEWORKS.items():
-        rows = []
-        for control, title in framework.controls.items():
-            mapped = [s for s in sections if control in _controls(s.meta, framework_id)]
-            status = (
-                min((s.status for s in mapped), key=_STATUS_ORDER.index)
-                if mapped
-                else None
-            )
-            needs = STIG_RULES[control].needs if framework_id == "stig" else None
-            rows.append(
-                ControlRow(
-                    control, title, status, tuple(s.meta.id for s in mapped), needs
-                )
-            )
-        matrices.append(FrameworkMatrix(framework_id, framework.name, tuple(rows)))
-    return tuple(matrices)
-
-
-def _controls(meta: CheckMeta, framework: FrameworkId) -> tuple[str, ...]:
-    return {"stig": meta.stig, "nist": meta.nist, "soc2": meta.soc2}[framework]
 
 
 def plain(value: Any) -> Any:

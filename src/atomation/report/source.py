@@ -66,8 +66,7 @@ def stored_report(
 ) -> Report:
     result = stored_run(store, subdomain, snapshot_id)
     facts = load_snapshot_facts(store, evidence, result.snapshot_id)
-    catalogue = [check.meta for check in load_catalogue()]
-    return build_report(result, catalogue, facts, generated_at=generated_at)
+    return build_report(result, load_catalogue(), facts, generated_at=generated_at)
 
 
 def stored_comparison(
@@ -85,5 +84,5 @@ def stored_comparison(
         new,
         open_snapshot_data(store, old_snapshot),
         open_snapshot_data(store, new_snapshot),
-        [check.meta for check in load_catalogue()],
+        load_catalogue(),
     )
