@@ -20,8 +20,9 @@ configuration and privilege events (``policy.rule.update``,
 ``user.account.privilege.grant``, ... as grouped in
 :data:`~atomation.snapshot.log_events.SECURITY_EVENT_TYPES`) published after the
 older snapshot was taken whose targets include the changed resource, or for an
-assignment (an admin role held by a user, a group or an app) its holder: Okta's
-privilege events target the user or group granted the role (okta-api.md §5).
+assignment (an admin role held by a user, a group or an app) its holder: a
+privilege grant is an event about the user or group receiving the role, so the
+holder's id is what its ``target`` list carries (okta-api.md §5).
 """
 
 from __future__ import annotations
