@@ -300,6 +300,19 @@ def test_html_escapes_what_okta_returned(
     assert "&lt;img src=https://evil.example/x&gt;" in html
 
 
+def test_html_lists_a_bounded_number_of_findings_per_check(report: Report) -> None:
+    check = max(report.checks(), key=lambda c: len(c.failing))
+    assert len(check.failing) > 2, "the typical org fails a check on many resources"
+
+    html = render_html(report, findings_shown=2).decode("utf-8")
+
+    section = html[html.index(f'id="{check.meta.id}"') :]
+    section = section[: section.index("\n</div>")]  # the check's own end
+    assert section.count('<tr class="finding">') == 2
+    more = len([f for f in check.findings if f.status != "pass"]) - 2
+    assert f"{more} more</strong>" in section
+
+
 def test_not_assessed_section_names_why(report: Report) -> None:
     html = render_html(report).decode("utf-8")
 

@@ -39,6 +39,10 @@ STATUS_LABELS: Mapping[str, str] = {
     "not_evaluated": "no check",
 }
 SEVERITY_COLOURS = ("#7a271a", "#b42318", "#dc6803", "#fdb022")
+# Findings listed per check in HTML and PDF. A check over every user of a large
+# org can fail thousands of resources; a document of that many rows is neither
+# read nor quickly laid out, so the rest are counted and left to JSON and CSV.
+FINDINGS_SHOWN = 100
 
 
 @cache
@@ -110,7 +114,7 @@ def _families(collections: tuple[CollectionFact, ...]) -> list[FamilyRow]:
     ]
 
 
-def render_html(report: Report) -> bytes:
+def render_html(report: Report, *, findings_shown: int = FINDINGS_SHOWN) -> bytes:
     failing = sorted(
         (c for c in report.checks() if c.status == "fail"),
         key=lambda c: (SEVERITIES.index(c.meta.severity), c.meta.id),
@@ -121,6 +125,7 @@ def render_html(report: Report) -> bytes:
         chart=severity_chart(report.failing_by_severity),
         failing=failing,
         families=_families(report.snapshot.collections),
+        findings_shown=findings_shown,
     )
     return html.encode("utf-8")
 
