@@ -10,7 +10,7 @@ stored run, the catalogue's metadata and the snapshot's signed manifest.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from atomation.assessment.results import AssessmentResult
 from atomation.assessment.service import assess_tenant
 from atomation.connection.service import save_connection
 from atomation.keys.envelope import load_master_key
+from atomation.okta import OKTA_READ_SCOPES
 from atomation.settings import Settings, load_settings
 from atomation.simulator.harness import SimulatorServer
 from atomation.snapshot.capture import CaptureOptions, capture_snapshot
@@ -45,8 +46,11 @@ class Tenancy:
     settings: Settings
     signer: RsaTestSigner = field(default_factory=RsaTestSigner)
 
-    def connect(self, admin: OktaAdmin) -> None:
-        client_id = admin.ready_app(self.okta.host_jwks("report", self.signer.jwks()))
+    def connect(
+        self, admin: OktaAdmin, scopes: Iterable[str] = OKTA_READ_SCOPES
+    ) -> None:
+        jwks_url = self.okta.host_jwks(f"report-{id(self)}", self.signer.jwks())
+        client_id = admin.ready_app(jwks_url, scopes=scopes)
         with self.store.session() as session:
             save_connection(
                 session,
@@ -77,7 +81,11 @@ class Tenancy:
         return open_evidence_store(self.settings)
 
 
-def make_tenancy(okta: SimulatorServer, data_dir: Path) -> Iterator[Tenancy]:
+def make_tenancy(
+    okta: SimulatorServer,
+    data_dir: Path,
+    scopes: Iterable[str] = OKTA_READ_SCOPES,
+) -> Iterator[Tenancy]:
     settings = load_settings(data_dir=data_dir, allowed_org_urls=[okta.base_url])
     store = open_store(settings)
     try:
@@ -95,7 +103,7 @@ def make_tenancy(okta: SimulatorServer, data_dir: Path) -> Iterator[Tenancy]:
         tenancy = Tenancy(okta, store, settings)
         admin = OktaAdmin(okta)
         try:
-            tenancy.connect(admin)
+            tenancy.connect(admin, scopes)
         finally:
             admin.close()
         yield tenancy

@@ -21,6 +21,7 @@ from PIL import Image
 
 from atomation.assessment.catalogue import load_catalogue
 from atomation.assessment.results import AssessmentResult, CheckResult
+from atomation.okta import OKTA_READ_SCOPES
 from atomation.report.csv_report import CSV_COLUMNS, render_csv
 from atomation.report.errors import ReportInputError
 from atomation.report.html import render_html, render_pdf
@@ -29,7 +30,8 @@ from atomation.report.manifest import SnapshotFacts, load_snapshot_facts
 from atomation.report.model import SEVERITY_WEIGHTS, Report, build_report
 from atomation.report.ocsf import render_ocsf
 from atomation.report.source import stored_report
-from tests.report.conftest import Assessed
+from atomation.simulator.harness import SimulatorServer
+from tests.report.conftest import Assessed, make_tenancy
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -318,6 +320,36 @@ def test_not_assessed_section_names_why(report: Report) -> None:
 
     for item in report.not_assessed:
         assert str(escape(item.reason)) in html
+
+
+def test_a_missing_scope_is_named_in_the_not_assessed_section(
+    typical_org: SimulatorServer, tmp_path: Path
+) -> None:
+    scopes = [s for s in OKTA_READ_SCOPES if s != "okta.networkZones.read"]
+    for tenancy in make_tenancy(typical_org, tmp_path / "data", scopes):
+        tenancy.assess(tenancy.capture())
+        report = stored_report(
+            tenancy.store, tenancy.evidence, "acme", generated_at=NOW
+        )
+
+    zone_checks = {c.meta.id for c in report.checks() if "zone" in c.meta.kinds}
+    assert zone_checks
+    assert {item.check_id for item in report.not_assessed} >= zone_checks
+    assert all(
+        "okta.networkZones.read" in item.reason
+        for item in report.not_assessed
+        if item.check_id in zone_checks
+    )
+    (zones,) = [c for c in report.snapshot.shortfalls() if c.name == "zones"]
+    assert zones.completeness == "not_collected"
+    html = render_html(report).decode("utf-8")
+    section = html[html.index('id="not-assessed"') : html.index('id="appendix"')]
+    assert "okta.networkZones.read" in section
+    assert all(
+        c.status not in ("pass", "fail")
+        for c in report.checks()
+        if c.meta.id in zone_checks
+    )
 
 
 # PDF --------------------------------------------------------------------------------
