@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from atomation.errors import AtomationError
@@ -26,6 +26,7 @@ from atomation.jobs.service import (
 from atomation.okta import Clock
 from atomation.settings import Settings
 from atomation.store import Job, Store
+from atomation.store.types import utcnow
 
 __all__ = ["POLL_INTERVAL", "JobRunner"]
 
@@ -48,7 +49,9 @@ class JobRunner:
         self._thread: threading.Thread | None = None
 
     def _now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock.now(), UTC)
+        # Job rows carry wall-clock time; ``clock`` is what the jobs use toward
+        # Okta (a simulated org's time in tests and the demo).
+        return utcnow()
 
     def start(self) -> None:
         resumed = resume_interrupted(self.store, self.kinds, self._now())

@@ -59,7 +59,7 @@ def create_app(
     runtime: Runtime, *, clock: Clock = SYSTEM_CLOCK, kinds: JobKinds | None = None
 ) -> FastAPI:
     """The workspace app; ``runtime`` gives it settings and the store, ``clock``
-    the time its jobs and links use (a simulated org's clock in tests)."""
+    the time its jobs use toward Okta (a simulated org's clock in tests)."""
     job_kinds = kinds if kinds is not None else default_job_kinds()
 
     @asynccontextmanager

@@ -9,6 +9,7 @@ no script) until the job ends.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -238,6 +239,9 @@ def guide_page(
         handoff=user is None,
         links=links,
         troubleshooting=TROUBLESHOOTING,
+        # A fresh query each time: a refresh to the same URL with a fragment
+        # would only scroll, not reload.
+        poll=time.monotonic_ns(),
         public_url=workspace.runtime.settings.public_url.rstrip("/"),
         status_code=status_code,
         error=error,

@@ -9,7 +9,7 @@ entries here when those parts are mounted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from atomation.jobs.kinds import JobKinds
 from atomation.jobs.runner import JobRunner
 from atomation.okta import Clock
 from atomation.runtime import Runtime
+from atomation.store.types import utcnow
 from atomation.web.security import csrf_token
 
 __all__ = ["NavEntry", "Workspace", "render", "workspace_of"]
@@ -55,7 +56,9 @@ class Workspace:
     )
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock.now(), UTC)
+        """Wall-clock time for what the workspace stores (tenants, sessions,
+        links); ``clock`` is only the time jobs use toward Okta."""
+        return utcnow()
 
 
 def workspace_of(request: Request) -> Workspace:
