@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO_OUT ?= demo-out
 DEMO_USERS ?= 2000
 
-.PHONY: demo test lint typecheck unit install clean poppler
+.PHONY: demo test lint typecheck unit install clean browsers poppler
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,12 @@ poppler:
 	@command -v pdftoppm >/dev/null || \
 		(apt-get update -qq && apt-get install -y -qq poppler-utils)
 
-unit: $(STAMP) poppler
+# The browser tests drive Debian's chromium (tests/browser); install it when missing.
+browsers:
+	@test -x /usr/bin/chromium || \
+		(apt-get update -qq && apt-get install -y -qq chromium)
+
+unit: $(STAMP) poppler browsers
 	$(BIN)/pytest
 
 test: lint typecheck unit
