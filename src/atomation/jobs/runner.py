@@ -15,6 +15,8 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from atomation.errors import AtomationError
 from atomation.jobs.kinds import JobContext, JobKinds
 from atomation.jobs.service import (
@@ -80,6 +82,11 @@ class JobRunner:
                 job = claim_next(self.store, self.kinds, self._now())
             except AtomationError as exc:
                 logger.error("cannot take jobs: %s", exc.message)
+                job = None
+            except SQLAlchemyError as exc:
+                # The database went away (a restart of PostgreSQL, say): keep
+                # polling rather than end the thread, and say so once a poll.
+                logger.error("cannot take jobs: %s", type(exc).__name__)
                 job = None
             if job is None:
                 self._wake.wait(POLL_INTERVAL)
