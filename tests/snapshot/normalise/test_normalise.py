@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from atomation.snapshot.normalise import (
     SnapshotLogEvent,
     SnapshotResource,
     SnapshotShortfall,
+    UnexpectedCollection,
     UnexpectedPage,
     normalise_snapshot,
     open_snapshot_data,
@@ -408,6 +410,24 @@ def test_a_body_of_the_wrong_shape_fails_the_build_naming_the_page(
     assert f"zones#1 {page.request}" in raised.value.message
     with pytest.raises(NotNormalised):
         open_snapshot_data(store, snapshot_id)
+
+
+def test_a_collection_of_no_known_family_fails_the_build_naming_it(
+    store: Store,
+    store_settings: Settings,
+    writer: EvidenceWriter,
+    tenant_id: str,
+    org: Org,
+) -> None:
+    zones = next(c for c in org.collections if c.name == "zones")
+    snapshot_id = write_snapshot(
+        writer, tenant_id, org.options, [zones, replace(zones, name="org_settings")]
+    )
+
+    with pytest.raises(UnexpectedCollection) as raised:
+        normalise_snapshot(store, store_settings, snapshot_id)
+
+    assert "org_settings" in raised.value.message
 
 
 def test_reading_a_snapshot_never_normalised_says_to_rebuild(

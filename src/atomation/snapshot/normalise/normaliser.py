@@ -31,17 +31,14 @@ from sqlalchemy import Connection, delete, insert, select
 from atomation.settings import Settings
 from atomation.snapshot.data import Kind, family_of
 from atomation.snapshot.evidence import (
-    Completeness,
     EvidenceError,
-    EvidenceReader,
     EvidenceStore,
     open_evidence_store,
 )
-from atomation.snapshot.normalise.coverage import find_shortfalls
+from atomation.snapshot.normalise.coverage import find_shortfalls, read_verdicts
 from atomation.snapshot.normalise.errors import (
     PageCorrupted,
     SnapshotNotFound,
-    UnexpectedCollection,
 )
 from atomation.snapshot.normalise.objects import (
     PageRef,
@@ -97,24 +94,19 @@ def normalise_snapshot(
                 hint="List a tenant's snapshots with 'atomation snapshot list TENANT'.",
             )
         options = read_options(snapshot.options)
-    collections = EvidenceReader(store, evidence).collections(snapshot_id)
-    for record in collections:
-        _check_family(snapshot_id, record.name)
-    usable = {
-        record.name
-        for record in collections
-        if record.completeness in (None, Completeness.COMPLETE, Completeness.PARTIAL)
-    }
+    with store.engine.connect() as connection:
+        verdicts = read_verdicts(connection, snapshot_id)
+    skipped = verdicts.skipped()
 
     with store.engine.begin() as connection:
         for table in _TABLES:
             connection.execute(delete(table).where(table.snapshot_id == snapshot_id))
         builder = _Builder(connection, snapshot_id)
-        for page, body in _usable_pages(store, evidence, snapshot_id, usable):
+        for page, body in _usable_pages(store, evidence, snapshot_id, skipped):
             builder.add_page(page, body)
         builder.flush()
 
-        shortfalls = find_shortfalls(connection, snapshot_id, collections, options)
+        shortfalls = find_shortfalls(connection, snapshot_id, verdicts, options)
         shortfall_rows = [
             {
                 "snapshot_id": snapshot_id,
@@ -224,9 +216,9 @@ class _Page:
 
 
 def _usable_pages(
-    store: Store, evidence: EvidenceStore, snapshot_id: str, usable: set[str]
+    store: Store, evidence: EvidenceStore, snapshot_id: str, skipped: set[str]
 ) -> Iterator[tuple[_Page, bytes]]:
-    """Status-200 pages of the usable collections, in reading order, re-hashed.
+    """Status-200 pages of all but the skipped collections, in order, re-hashed.
 
     The page records are streamed on a connection of their own, beside the one
     the build writes on.
@@ -245,11 +237,13 @@ def _usable_pages(
         .order_by(EvidenceCollection.name, EvidencePage.sequence)
     )
     with store.engine.connect() as connection:
-        result = connection.execution_options(
-            stream_results=True, yield_per=PAGE_RECORDS_PER_FETCH
-        ).execute(query)
+        result = connection.execute(
+            query.execution_options(
+                stream_results=True, yield_per=PAGE_RECORDS_PER_FETCH
+            )
+        )
         for page_id, name, sequence, request, sha256, status in result:
-            if name not in usable or status != 200:
+            if name in skipped or status != 200:
                 continue
             page = _Page(page_id, PageRef(name, sequence, request, sha256))
             try:
@@ -262,15 +256,3 @@ def _usable_pages(
                     "backup (see 'atomation evidence verify'), then rebuild.",
                 ) from None
             yield page, body
-
-
-def _check_family(snapshot_id: str, name: str) -> None:
-    try:
-        family_of(name)
-    except KeyError:
-        raise UnexpectedCollection(
-            f"collection {name} of snapshot {snapshot_id} belongs to no known "
-            "collection family",
-            hint="This Atomation release cannot normalise it; upgrade Atomation, "
-            "then rebuild the snapshot.",
-        ) from None

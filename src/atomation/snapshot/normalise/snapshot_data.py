@@ -214,9 +214,9 @@ class NormalisedSnapshot:
 
     def _stream(self, query: Select[Any], kind: Kind) -> Iterator[Resource]:
         with self._store.engine.connect() as connection:
-            result = connection.execution_options(
-                stream_results=True, yield_per=ROWS_PER_FETCH
-            ).execute(query)
+            result = connection.execute(
+                query.execution_options(stream_results=True, yield_per=ROWS_PER_FETCH)
+            )
             last: EvidenceRef | None = None
             for row in result:
                 last = _evidence(row, last)
