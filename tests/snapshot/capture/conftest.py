@@ -62,6 +62,8 @@ class Tenancy:
     subdomain: str = "acme"
     signer: RsaTestSigner = field(default_factory=RsaTestSigner)
     client_id: str = ""
+    tenant_key: bool = False
+    """Whether the app trusts the tenant's own key rather than the test signer."""
 
     def connect(
         self,
@@ -71,6 +73,7 @@ class Tenancy:
         jwks: dict[str, Any] | None = None,
     ) -> str:
         """Set up a service app as the guide says and store its Client ID."""
+        self.tenant_key = jwks is not None
         name = f"{self.subdomain}-{id(self)}"
         jwks_url = self.okta.host_jwks(name, jwks or self.signer.jwks())
         self.client_id = self.admin.ready_app(jwks_url, scopes=scopes, role=role)
@@ -92,7 +95,7 @@ class Tenancy:
                 self.subdomain,
                 options or CaptureOptions(window_days=30),
                 clock=clock_of(self.okta),
-                signer=self.signer,
+                signer=None if self.tenant_key else self.signer,
                 **kw,
             )
         )

@@ -22,6 +22,7 @@ from typing import Protocol
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    MofNCompleteColumn,
     Progress,
     ProgressColumn,
     Task,
@@ -201,7 +202,7 @@ class RichProgress(NullProgress):
         self.bars = Progress(
             TextColumn("{task.description:<22}"),
             BarColumn(),
-            TextColumn("{task.completed:>6.0f}/{task.total:<6.0f}"),
+            MofNCompleteColumn(),
             TextColumn(
                 "{task.fields[pages]:>7} pages {task.fields[objects]:>9} objects"
             ),
