@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def run_demo(
     out: Path, *args: str, debug: bool = False
@@ -22,33 +24,62 @@ def run_demo(
     )
 
 
-def test_demo_walks_the_path_and_keeps_its_workspace_under_out(tmp_path: Path) -> None:
-    out = tmp_path / "out"
+REPORT_FILES = (
+    "report.html",
+    "report.pdf",
+    "report.json",
+    "findings.csv",
+    "findings.ocsf.jsonl",
+)
 
-    done = run_demo(out, "--users", "150")
+
+@pytest.fixture(scope="module")
+def demo(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """One whole demo with the debug log on, shared by the tests below."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    return out, run_demo(out, "--users", "150", debug=True)
+
+
+def test_demo_walks_the_path_and_writes_the_reports(
+    demo: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, done = demo
 
     assert done.returncode == 0, done.stderr
-    for number in (1, 2, 3):
-        assert f"{number}. " in done.stderr
-    assert "4. connect with the Client ID and verify the connection: passed" in (
-        done.stderr.replace("\n", " ")
-    )
     flat = done.stderr.replace("\n", " ")
+    for number in (1, 2, 3):
+        assert f"{number}. " in flat
+    assert "4. connect with the Client ID and verify the connection: passed" in flat
     assert "5. capture a snapshot into the evidence store: snapshot " in flat
     assert " sealed: " in flat
     assert "6. assess the snapshot against the check catalogue: run " in flat
+    assert "7. write the reports: 5 files in " in flat
+    assert "not built yet" not in flat
     assert (out / "workspace" / "atomation.db").is_file()
     planted = json.loads((out / "planted-misconfigurations.json").read_text())
     assert planted, "the typical org plants misconfigurations"
+    # The report paths, one per line on standard output, for scripts.
+    assert done.stdout.splitlines() == [str(out / name) for name in REPORT_FILES]
+    assert (out / "report.pdf").read_bytes().startswith(b"%PDF-")
+    assert "Okta security posture report" in (out / "report.html").read_text()
+    report = json.loads((out / "report.json").read_text())
+    assert report["tenant"] == "acme"
+    failing = {c["id"] for c in report["checks"] if c["status"] == "fail"}
+    assert failing, "the typical org fails checks"
 
 
-def test_demo_runs_again_over_its_own_output(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert run_demo(out, "--users", "60").returncode == 0
+def test_demo_runs_again_over_its_own_output(
+    demo: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, first = demo
+    assert first.returncode == 0, first.stderr
 
     again = run_demo(out, "--users", "60")
 
     assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines() == [str(out / name) for name in REPORT_FILES]
 
 
 def test_demo_refuses_an_out_folder_it_did_not_make(tmp_path: Path) -> None:
@@ -63,10 +94,10 @@ def test_demo_refuses_an_out_folder_it_did_not_make(tmp_path: Path) -> None:
     assert (tmp_path / "workspace" / "keep.txt").read_text() == "precious"
 
 
-def test_no_secret_of_the_demo_reaches_its_output_or_logs(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-
-    done = run_demo(out, "--users", "60", debug=True)
+def test_no_secret_of_the_demo_reaches_its_output_or_logs(
+    demo: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, done = demo
 
     assert done.returncode == 0, done.stderr
     text = done.stdout + done.stderr + (out / "simulator.log").read_text()

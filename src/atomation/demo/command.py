@@ -33,6 +33,8 @@ from atomation.demo.simulated_org import SimulatedOrg
 from atomation.errors import AtomationError
 from atomation.keys.envelope import load_master_key
 from atomation.okta import ScaledClock
+from atomation.report.formats import FORMATS
+from atomation.report.source import stored_report
 from atomation.runtime import Runtime, configure_logging
 from atomation.settings import Settings, load_settings
 from atomation.snapshot.capture import CaptureOptions, capture_snapshot
@@ -264,12 +266,32 @@ def _assess(run: DemoRun) -> None:
     )
 
 
+def _write_reports(run: DemoRun) -> list[Path]:
+    assert run.settings is not None
+    assert run.store is not None
+    report = stored_report(
+        run.store,
+        open_evidence_store(run.settings),
+        SUBDOMAIN,
+        snapshot_id=run.snapshot_id,
+        generated_at=utcnow(),
+    )
+    written = []
+    for entry in FORMATS.values():
+        path = run.out / entry.file_name
+        path.write_bytes(entry.render(report))
+        written.append(path)
+    run.step(7, f"{len(written)} files in {run.out}")
+    return written
+
+
 def _remaining_steps(run: DemoRun) -> None:
     _capture(run)
     _assess(run)
-    for number in range(7, len(STEPS) + 1):
-        run.step(number, "not built yet")
-    run.console.print(
-        "The demo stops at step 7: that part of Atomation is not built yet, so no "
-        "report was written."
-    )
+    written = _write_reports(run)
+    run.console.print("\n[bold]Reports[/]")
+    for path in written:
+        run.console.print(f"  {path}")
+    # The paths also go to standard output, one per line, for scripts.
+    for path in written:
+        typer.echo(str(path))

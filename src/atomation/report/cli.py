@@ -12,8 +12,6 @@ terminal. Everything is read from the store: the command runs offline.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,35 +21,14 @@ from atomation.report.compare_render import (
     render_comparison_html,
     render_comparison_json,
 )
-from atomation.report.csv_report import render_csv
 from atomation.report.errors import UnsupportedFormat
-from atomation.report.html import render_html, render_pdf
-from atomation.report.json_report import render_json
-from atomation.report.model import Report
-from atomation.report.ocsf import render_ocsf
+from atomation.report.formats import RENDERERS, Format
 from atomation.report.source import stored_comparison, stored_report
 from atomation.runtime import Runtime
 from atomation.snapshot.evidence import open_evidence_store
 from atomation.store.types import utcnow
 
-__all__ = ["Format", "report_command"]
-
-
-class Format(StrEnum):
-    html = "html"
-    pdf = "pdf"
-    json = "json"
-    csv = "csv"
-    ocsf = "ocsf"
-
-
-RENDERERS: dict[Format, Callable[[Report], bytes]] = {
-    Format.html: render_html,
-    Format.pdf: lambda report: render_pdf(render_html(report)),
-    Format.json: render_json,
-    Format.csv: render_csv,
-    Format.ocsf: render_ocsf,
-}
+__all__ = ["report_command"]
 
 
 def report_command(
