@@ -18,12 +18,10 @@ import asyncio
 import importlib
 import json
 import logging
-from collections import Counter
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from sqlalchemy import select
 from typer.core import TyperGroup
 
 from atomation.runtime import Runtime
@@ -33,8 +31,7 @@ from atomation.snapshot.capture import (
     parse_window,
     progress_for,
 )
-from atomation.snapshot.evidence import EvidenceReader, open_evidence_store
-from atomation.store import Snapshot
+from atomation.snapshot.listing import counts_text, list_snapshots
 from atomation.tenants.service import get_tenant
 
 __all__ = ["app"]
@@ -117,9 +114,12 @@ def capture_command(
             progress=progress_for(console),
         )
     )
-    reader = EvidenceReader(store, open_evidence_store(settings))
-    counts = Counter(str(c.completeness) for c in reader.collections(snapshot_id))
-    typer.echo(f"snapshot {snapshot_id} of {tenant} sealed: {_counts_text(counts)}")
+    with store.session() as session:
+        tenant_id = get_tenant(session, tenant).id
+    (sealed,) = list_snapshots(store, tenant_id, snapshot_id=snapshot_id)
+    typer.echo(
+        f"snapshot {snapshot_id} of {tenant} sealed: {counts_text(sealed.completeness)}"
+    )
 
 
 @app.command("list")
@@ -131,29 +131,12 @@ def list_command(
     """List TENANT's snapshots: id, state, times and completeness counts."""
     runtime: Runtime = ctx.obj
     store = runtime.store
-    reader = EvidenceReader(store, open_evidence_store(runtime.settings))
     with store.session() as session:
         tenant_id = get_tenant(session, tenant).id
-        snapshots = session.scalars(
-            select(Snapshot)
-            .where(Snapshot.tenant_id == tenant_id)
-            .order_by(Snapshot.started_at.desc(), Snapshot.id.desc())
-        ).all()
-        rows: list[dict[str, Any]] = [
-            {
-                "id": s.id,
-                "state": s.state,
-                "started_at": s.started_at.isoformat(),
-                "finished_at": s.finished_at.isoformat() if s.finished_at else None,
-            }
-            for s in snapshots
-        ]
-    for row in rows:
-        counts = Counter(
-            str(c.completeness) if c.completeness is not None else "open"
-            for c in reader.collections(row["id"])
-        )
-        row["completeness"] = dict(sorted(counts.items()))
+    summaries = list_snapshots(store, tenant_id)
+    rows: list[dict[str, Any]] = [
+        {k: v for k, v in s.as_dict().items() if k != "root_hash"} for s in summaries
+    ]
     if as_json:
         typer.echo(json.dumps({"tenant": tenant, "snapshots": rows}, indent=2))
         return
@@ -164,7 +147,7 @@ def list_command(
         finished = row["finished_at"] or "-"
         typer.echo(
             f"{row['id']}  {row['state']:<9}  {row['started_at']}  {finished}  "
-            f"{_counts_text(Counter(row['completeness']))}"
+            f"{counts_text(row['completeness'])}"
         )
 
 
@@ -174,12 +157,6 @@ def _choice(value: str, allowed: tuple[str, ...], option: str) -> Any:
             f"'{value}' is not one of: {', '.join(allowed)}", param_hint=option
         )
     return value
-
-
-def _counts_text(counts: Counter[str]) -> str:
-    order = ("complete", "partial", "failed", "not_collected", "open")
-    parts = [f"{counts[name]} {name}" for name in order if counts.get(name)]
-    return ", ".join(parts) or "no collections"
 
 
 def _mount_rebuild() -> None:

@@ -27,7 +27,7 @@ from atomation.snapshot.capture.progress import (
     RichProgress,
     progress_for,
 )
-from atomation.snapshot.capture.run import capture_snapshot
+from atomation.snapshot.capture.run import capture_snapshot, unfinished_snapshot
 
 __all__ = [
     "MAX_WINDOW_DAYS",
@@ -43,4 +43,5 @@ __all__ = [
     "capture_snapshot",
     "parse_window",
     "progress_for",
+    "unfinished_snapshot",
 ]
