@@ -47,6 +47,10 @@ class JobContext:
     kind: str
     tenant_id: str | None
     attempt: int
+    """1 on the first start; more when a stop of the server cut earlier ones off."""
+    params: dict[str, Any]
+    progress: dict[str, Any]
+    """The progress an earlier, interrupted start recorded (empty on the first)."""
     store: Store
     settings: Settings
     clock: Clock

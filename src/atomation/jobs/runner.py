@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 POLL_INTERVAL = 1.0  # seconds between looks for work queued by other processes
 STOP_TIMEOUT = 5.0
+STOP_POLL = 0.1  # seconds between looks, while a job runs, for a stop
 
 
 class JobRunner:
@@ -69,12 +71,26 @@ class JobRunner:
         self._wake.set()
 
     def stop(self) -> None:
-        """Stop taking jobs. A job still running is left ``running`` and resumes
-        on the next start; the thread is a daemon and ends with the process."""
+        """Stop taking jobs and cancel the one running, which is left ``running``
+        and resumes on the next start. The thread is a daemon: should a job not
+        yield to the cancellation in time, it ends with the process."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=STOP_TIMEOUT)
+
+    async def _until_stopped(
+        self, work: Coroutine[Any, Any, dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Run the job, cancelling it when :meth:`stop` is called."""
+        task = asyncio.ensure_future(work)
+        while not task.done():
+            await asyncio.wait({task}, timeout=STOP_POLL)
+            if self._stop.is_set() and not task.done():
+                task.cancel()
+                # Let the job's own clean-up (closing its HTTP client) run.
+                await asyncio.wait({task})
+        return task.result()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -103,6 +119,8 @@ class JobRunner:
             kind=job.kind,
             tenant_id=job.tenant_id,
             attempt=job.attempts,
+            params=dict(job.params or {}),
+            progress=dict(job.progress or {}),
             store=self.store,
             settings=self.settings,
             clock=self.clock,
@@ -112,7 +130,10 @@ class JobRunner:
         handler = self.kinds.get(job.kind).handler
         logger.info("%s job started (attempt %d)", job.kind, job.attempts)
         try:
-            result = asyncio.run(handler(context))
+            result = asyncio.run(self._until_stopped(handler(context)))
+        except asyncio.CancelledError:
+            logger.info("%s job left to resume: the runner stopped", job.kind)
+            return
         except AtomationError as exc:
             # An AtomationError's message is written for users and holds no secret.
             logger.warning("%s job failed: %s", job.kind, exc.message)

@@ -47,12 +47,19 @@ def enqueue(
     *,
     tenant_id: str | None,
     now: datetime,
+    params: dict[str, Any] | None = None,
 ) -> Job:
-    """Queue a job; a once-per-tenant kind takes its tenant's lock in the same
-    transaction, or raises :class:`JobAlreadyRunning`."""
+    """Queue a job (``params``: what it is asked to do, as JSON); a once-per-tenant
+    kind takes its tenant's lock in the same transaction, or raises
+    :class:`JobAlreadyRunning`."""
     job_kind = kinds.get(kind)
     job = Job(
-        kind=kind, tenant_id=tenant_id, state="queued", progress={}, created_at=now
+        kind=kind,
+        tenant_id=tenant_id,
+        state="queued",
+        params=dict(params or {}),
+        progress={},
+        created_at=now,
     )
     session.add(job)
     session.flush()

@@ -170,6 +170,8 @@ class Job(Base):
         ForeignKey("tenants.id", ondelete="CASCADE"), index=True
     )
     state: Mapped[str] = mapped_column(String(16), default="queued")
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    """What the job was asked to do, set when it is queued (JSON)."""
     progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
