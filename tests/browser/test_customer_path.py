@@ -3,7 +3,8 @@
 Drives the pages as people do: the operator signs in and creates the tenant,
 opens a handoff link in a fresh browser (no cookies: the customer's Okta admin),
 the admin's steps are played on the simulated org with the values the page shows,
-the Client ID is pasted and Verify Connection shows its four items.
+the Client ID is pasted and Verify Connection shows its four items; the first
+report then appears in the workspace by itself.
 """
 
 from __future__ import annotations
@@ -17,20 +18,27 @@ from tests.browser.conftest import Screenshots
 from tests.web.workspace.conftest import OPERATOR, PASSWORD, Workspace
 
 VERIFY_TIMEOUT_MS = 60_000
+# The first snapshot, its assessment and the report follow the verification.
+REPORT_TIMEOUT_MS = 180_000
+
+
+def signed_in_operator(browser: Browser, workspace: Workspace) -> Page:
+    page = browser.new_context(base_url=workspace.base_url).new_page()
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(OPERATOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{workspace.base_url}/tenants")
+    return page
 
 
 def operator_creates_tenant(
     browser: Browser, workspace: Workspace, subdomain: str, shots: Screenshots
 ) -> str:
     """Sign in, create the tenant, issue a handoff link; returns the link."""
-    context = browser.new_context(base_url=workspace.base_url)
+    page = signed_in_operator(browser, workspace)
+    context = page.context
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(OPERATOR)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{workspace.base_url}/tenants")
 
     form = page.locator("#create-tenant")
     form.get_by_label("Tenant subdomain").fill(subdomain)
@@ -81,6 +89,27 @@ def admin_pastes_and_verifies(page: Page, client_id: str) -> None:
     )
 
 
+def operator_finds_the_report(
+    browser: Browser, workspace: Workspace, subdomain: str, shots: Screenshots
+) -> None:
+    """The reports page reloads itself until the first report is there."""
+    page = signed_in_operator(browser, workspace)
+    page.goto(f"/tenants/{subdomain}/reports")
+    expect(page.locator("#report-frame")).to_be_visible(timeout=REPORT_TIMEOUT_MS)
+    report = page.frame_locator("#report-frame")
+    expect(report.locator("h1")).to_have_text("Okta security posture report")
+    expect(report.locator("#summary")).to_be_visible()
+    expect(page.locator(".downloads a")).to_have_count(5)
+    shots.take(page, "report-in-workspace")
+    page.get_by_role("link", name="Snapshots").click()
+    expect(page.locator("#snapshots tbody tr")).to_have_count(1)
+    expect(page.locator("#snapshots tbody tr")).to_have_attribute(
+        "data-state", "complete"
+    )
+    shots.take(page, "snapshots")
+    page.context.close()
+
+
 def test_customer_path_ends_with_four_passes(
     browser: Browser, workspace: Workspace, screenshots: Screenshots
 ) -> None:
@@ -103,7 +132,11 @@ def test_customer_path_ends_with_four_passes(
     # The link opens nothing else.
     page.goto(f"{workspace.base_url}/tenants")
     expect(page).to_have_url(f"{workspace.base_url}/login")
+    page.goto(f"{workspace.base_url}/tenants/initech/reports")
+    expect(page).to_have_url(f"{workspace.base_url}/login")
     customer.close()
+
+    operator_finds_the_report(browser, workspace, "initech", screenshots)
 
 
 def test_missing_scope_is_named_with_its_fix(

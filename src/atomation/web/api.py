@@ -36,6 +36,7 @@ from atomation.web.actions import (
     start_verify,
 )
 from atomation.web.guide import job_dict
+from atomation.web.history import history_of, start_snapshot
 from atomation.web.security import CSRF_HEADER, csrf_ok, csrf_token
 from atomation.web.workspace import workspace_of
 
@@ -52,6 +53,12 @@ class TenantIn(BaseModel):
 class ConnectionIn(BaseModel):
     client_id: str = Field(description="The API Services app's Client ID (0oa…).")
     dpop_mode: str = Field("auto", description="auto, on or off.")
+
+
+class SnapshotIn(BaseModel):
+    resume: bool = Field(
+        False, description="Go on with the snapshot a capture left unfinished."
+    )
 
 
 class TenantSummary(BaseModel):
@@ -136,6 +143,25 @@ def create_api() -> FastAPI:
         """Queue Verify Connection; poll the job for its four items."""
         found = visible_tenant(request, user, subdomain)
         return job_dict(start_verify(workspace_of(request), found))
+
+    @api.get("/tenants/{subdomain}/snapshots")
+    def snapshots(request: Request, user: UserDep, subdomain: str) -> dict[str, Any]:
+        """Snapshots with completeness, assessment runs, the latest capture and
+        assessment jobs. Reports: ``/tenants/<sub>/reports/<snapshot>/<file>``."""
+        found = visible_tenant(request, user, subdomain)
+        return history_of(workspace_of(request), found).as_dict()
+
+    @api.post("/tenants/{subdomain}/snapshots", status_code=202, dependencies=[Csrf])
+    def snapshot(
+        request: Request,
+        user: UserDep,
+        subdomain: str,
+        body: SnapshotIn | None = None,
+    ) -> dict[str, Any]:
+        """Queue a capture; its assessment follows once it is sealed."""
+        found = visible_tenant(request, user, subdomain)
+        resume = body.resume if body is not None else False
+        return job_dict(start_snapshot(workspace_of(request), found, resume=resume))
 
     @api.get("/tenants/{subdomain}/jobs/{job_id}")
     def job(

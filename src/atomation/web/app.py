@@ -8,7 +8,8 @@ errors a user can fix are caught nearer, by the pages and the API, and shown
 with their hint.
 
 The app serves the tenant JWKS URLs (:mod:`atomation.web.jwks`), the workspace
-pages (:mod:`atomation.web.pages`), the handoff link
+pages (:mod:`atomation.web.pages`; snapshots and reports in
+:mod:`atomation.web.reports`), the handoff link
 (:mod:`atomation.web.handoff`) and the JSON API under ``/api``
 (:mod:`atomation.web.api`); its lifespan runs the in-process job runner.
 """
@@ -26,12 +27,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from atomation.errors import AtomationError, StoreError
-from atomation.jobs import verify
+from atomation.jobs import snapshot, verify
 from atomation.jobs.kinds import JobKinds
 from atomation.jobs.runner import JobRunner
 from atomation.okta import SYSTEM_CLOCK, Clock
 from atomation.runtime import Runtime
-from atomation.web import handoff, jwks, pages
+from atomation.web import handoff, jwks, pages, reports
 from atomation.web.access import NotSignedIn
 from atomation.web.api import create_api
 from atomation.web.security import SecurityMiddleware
@@ -48,10 +49,11 @@ _PAGE_PREFIXES = ("/tenants", "/h/", "/login", "/logout")
 
 
 def default_job_kinds() -> JobKinds:
-    """The job kinds built so far: verify. Snapshot and assessment register here
-    as their parts land."""
+    """Verify, snapshot and assess; the first successful verification of a
+    tenant queues its first snapshot, and each sealed snapshot its assessment."""
     kinds = JobKinds()
     verify.register(kinds)
+    snapshot.register(kinds)
     return kinds
 
 
@@ -92,6 +94,7 @@ def create_app(
     app.add_middleware(SecurityMiddleware)
     app.include_router(jwks.router)
     app.include_router(pages.router)
+    app.include_router(reports.router)
     app.include_router(handoff.router)
     app.mount("/api", api)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -193,6 +193,7 @@ def job_dict(job: Job) -> dict[str, Any]:
         "id": job.id,
         "kind": job.kind,
         "state": job.state,
+        "params": job.params,
         "progress": job.progress,
         "error": job.error,
         "attempts": job.attempts,

@@ -30,6 +30,8 @@ __all__ = [
     "CSRF_COOKIE",
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "FRAMING_PAGE_CSP",
+    "REPORT_DOCUMENT_CSP",
     "SECURITY_HEADERS",
     "SecurityMiddleware",
     "csrf_ok",
@@ -51,6 +53,22 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
         "frame-ancestors 'none'",
         "base-uri 'none'",
+    ]
+)
+# The reports page frames the report document, which is ours too.
+FRAMING_PAGE_CSP = CONTENT_SECURITY_POLICY + "; frame-src 'self'"
+# A report or comparison served as its own document: self-contained, with its
+# stylesheet inline and its chart as a data: image, no script at all (sandboxed),
+# framed only by our own reports page.
+REPORT_DOCUMENT_CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "frame-ancestors 'self'",
+        "form-action 'none'",
+        "base-uri 'none'",
+        "sandbox",
     ]
 )
 SECURITY_HEADERS = {

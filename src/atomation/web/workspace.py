@@ -2,8 +2,7 @@
 
 Built once per app by :func:`atomation.web.app.create_app` and kept on
 ``app.state.workspace``. ``nav`` is the list of per-tenant pages in the
-tenant's menu: the setup guide now; the snapshot list and the reports add their
-entries here when those parts are mounted.
+tenant's menu: the setup guide, the snapshots and the reports.
 """
 
 from __future__ import annotations
@@ -46,7 +45,13 @@ class Workspace:
     runner: JobRunner | None = None
     """Started by the app's lifespan; None until then (and with lifespan off,
     when queued jobs wait for a server that runs them)."""
-    nav: list[NavEntry] = field(default_factory=lambda: [NavEntry("Setup guide", "")])
+    nav: list[NavEntry] = field(
+        default_factory=lambda: [
+            NavEntry("Setup guide", ""),
+            NavEntry("Snapshots", "/snapshots"),
+            NavEntry("Reports", "/reports"),
+        ]
+    )
     templates: jinja2.Environment = field(
         default_factory=lambda: jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),

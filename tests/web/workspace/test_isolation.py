@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from atomation.jobs.service import enqueue
-from atomation.store import Connection, Job, Tenant
+from atomation.store import Connection, Job, Snapshot, Tenant
 from atomation.store.types import utcnow
-from atomation.web import handoff, jwks, pages
+from atomation.web import handoff, jwks, pages, reports
 from atomation.web.api import create_api
 from atomation.web.app import default_job_kinds
 from tests.web.workspace.conftest import MEMBER_A, Workspace
@@ -20,10 +21,19 @@ TENANT_ROUTES = {
     ("POST", "/tenants/{subdomain}/verify"),
     ("POST", "/tenants/{subdomain}/handoff"),
     ("POST", "/tenants/{subdomain}/handoff/{link_id}/revoke"),
+    ("GET", "/tenants/{subdomain}/snapshots"),
+    ("POST", "/tenants/{subdomain}/snapshots"),
+    ("GET", "/tenants/{subdomain}/snapshots/{snapshot_id}"),
+    ("GET", "/tenants/{subdomain}/snapshots/{snapshot_id}/evidence.zip"),
+    ("GET", "/tenants/{subdomain}/reports"),
+    ("GET", "/tenants/{subdomain}/reports/{snapshot_id}/{file_name}"),
+    ("GET", "/tenants/{subdomain}/compare"),
     ("GET", "/api/tenants/{subdomain}"),
     ("PUT", "/api/tenants/{subdomain}/connection"),
     ("POST", "/api/tenants/{subdomain}/verify"),
     ("GET", "/api/tenants/{subdomain}/jobs/{job_id}"),
+    ("GET", "/api/tenants/{subdomain}/snapshots"),
+    ("POST", "/api/tenants/{subdomain}/snapshots"),
 }
 # Public by design: Okta fetches the tenant's public keys from here with no
 # credentials (tests/web/test_jwks_endpoint.py covers it).
@@ -34,6 +44,7 @@ def _routes_naming_a_tenant() -> set[tuple[str, str]]:
     """From the routers ``create_app`` mounts: pages, handoff, JWKS and the API."""
     found: set[tuple[str, str]] = set()
     mounted = [(pages.router.routes, ""), (handoff.router.routes, "")]
+    mounted += [(reports.router.routes, "")]
     mounted += [(jwks.router.routes, ""), (create_api().routes, "/api")]
     for routes, prefix in mounted:
         for route in routes:
@@ -60,12 +71,17 @@ def test_member_of_acme_gets_404_for_every_route_of_globex(
         job_id = enqueue(
             session, default_job_kinds(), "verify", tenant_id=globex.id, now=utcnow()
         ).id
+        snapshot_id = globex_snapshot(session, globex)
     member = workspace.signed_in(MEMBER_A)
     form_token = member.csrf("/tenants/acme")
     api_token = member.api_token()
 
     for method, template in sorted(TENANT_ROUTES):
         path = template.replace("{job_id}", job_id).replace("{link_id}", "0" * 32)
+        path = path.replace("{snapshot_id}", snapshot_id)
+        path = path.replace("{file_name}", "report.html")
+        if path.endswith("/compare"):
+            path += f"?old={snapshot_id}&new={snapshot_id}"
         path = path.replace("{subdomain}", "globex")
         if path.startswith("/api"):
             response = member.http.request(
@@ -91,6 +107,43 @@ def test_member_of_acme_gets_404_for_every_route_of_globex(
         assert connection.client_id == "0oaglobex"  # untouched
         jobs = session.scalars(select(Job.id).where(Job.tenant_id == globex.id)).all()
         assert jobs == [job_id]  # only the one made above
+
+
+def globex_snapshot(session: Session, globex: Tenant) -> str:
+    """A sealed-looking snapshot of globex, so its id is a real one."""
+    snapshot = Snapshot(
+        tenant_id=globex.id,
+        state="complete",
+        options={},
+        started_at=utcnow(),
+        finished_at=utcnow(),
+        root_hash="0" * 64,
+    )
+    session.add(snapshot)
+    session.flush()
+    return snapshot.id
+
+
+def test_member_of_acme_gets_404_for_a_snapshot_of_globex_under_acme(
+    workspace: Workspace,
+) -> None:
+    with workspace.store.session() as session:
+        globex = session.scalars(
+            select(Tenant).where(Tenant.subdomain == "globex")
+        ).one()
+        snapshot_id = globex_snapshot(session, globex)
+    member = workspace.signed_in(MEMBER_A)
+
+    for path in (
+        f"/tenants/acme/snapshots/{snapshot_id}",
+        f"/tenants/acme/snapshots/{snapshot_id}/evidence.zip",
+        f"/tenants/acme/reports/{snapshot_id}/report.html",
+        f"/tenants/acme/reports/{snapshot_id}/report.pdf",
+        f"/tenants/acme/compare?old={snapshot_id}&new={snapshot_id}",
+    ):
+        response = member.get(path)
+        assert response.status_code == 404, path
+        assert snapshot_id not in response.text, path
 
 
 def test_member_sees_only_their_tenant_in_lists(workspace: Workspace) -> None:
