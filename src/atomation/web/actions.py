@@ -7,6 +7,8 @@ routes around it decide that. Input errors are raised as the parts define them
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from atomation.connection.errors import InvalidClientId, InvalidDPoPMode, NotConnected
 from atomation.connection.service import save_connection
 from atomation.jobs.errors import JobAlreadyRunning
@@ -24,6 +26,7 @@ __all__ = [
     "INPUT_ERRORS",
     "add_tenant",
     "read_guide",
+    "require_connection",
     "save_client_id",
     "start_verify",
 ]
@@ -85,15 +88,20 @@ def save_client_id(
         )
 
 
+def require_connection(session: Session, tenant: Tenant) -> None:
+    """Refuse, before anything is queued, a tenant with no Client ID yet."""
+    if session.get(Connection, tenant.id) is None:
+        raise NotConnected(
+            f"tenant '{tenant.subdomain}' has no Client ID yet",
+            hint="paste the app's Client ID on the setup guide and save it first.",
+        )
+
+
 def start_verify(workspace: Workspace, tenant: Tenant) -> Job:
     """Queue a verification (refused while one is queued or running) and wake the
     runner; refused before queuing when no Client ID is stored yet."""
     with workspace.runtime.store.session() as session:
-        if session.get(Connection, tenant.id) is None:
-            raise NotConnected(
-                f"tenant '{tenant.subdomain}' has no Client ID yet",
-                hint="paste the app's Client ID into the form and save it first.",
-            )
+        require_connection(session, tenant)
         job = enqueue(
             session, workspace.kinds, VERIFY, tenant_id=tenant.id, now=workspace.now()
         )

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import select
 
 from atomation.assessment.tables import AssessmentRun
-from atomation.connection.errors import NotConnected
 from atomation.jobs.service import ACTIVE_STATES, enqueue, latest_job
 from atomation.jobs.snapshot import ASSESS, SNAPSHOT
 from atomation.snapshot.evidence.writer import SNAPSHOT_CAPTURING, SNAPSHOT_COMPLETE
 from atomation.snapshot.listing import SnapshotSummary, list_snapshots
-from atomation.store import Connection, Job, Tenant
+from atomation.store import Job, Tenant
+from atomation.web.actions import require_connection
 from atomation.web.guide import job_dict
 from atomation.web.workspace import Workspace
 
@@ -130,11 +130,7 @@ def start_snapshot(workspace: Workspace, tenant: Tenant, *, resume: bool) -> Job
     """Queue a capture (refused while one is queued or running) and wake the
     runner; ``resume`` goes on with the tenant's unfinished snapshot."""
     with workspace.runtime.store.session() as session:
-        if session.get(Connection, tenant.id) is None:
-            raise NotConnected(
-                f"tenant '{tenant.subdomain}' has no Client ID yet",
-                hint="paste the app's Client ID on the setup guide and verify first.",
-            )
+        require_connection(session, tenant)
         job = enqueue(
             session,
             workspace.kinds,

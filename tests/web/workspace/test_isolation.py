@@ -62,9 +62,7 @@ def test_member_of_acme_gets_404_for_every_route_of_globex(
     workspace: Workspace,
 ) -> None:
     with workspace.store.session() as session:
-        globex = session.scalars(
-            select(Tenant).where(Tenant.subdomain == "globex")
-        ).one()
+        globex = globex_of(session)
         session.add(
             Connection(tenant_id=globex.id, client_id="0oaglobex", created_at=utcnow())
         )
@@ -109,6 +107,10 @@ def test_member_of_acme_gets_404_for_every_route_of_globex(
         assert jobs == [job_id]  # only the one made above
 
 
+def globex_of(session: Session) -> Tenant:
+    return session.scalars(select(Tenant).where(Tenant.subdomain == "globex")).one()
+
+
 def globex_snapshot(session: Session, globex: Tenant) -> str:
     """A sealed-looking snapshot of globex, so its id is a real one."""
     snapshot = Snapshot(
@@ -128,10 +130,7 @@ def test_member_of_acme_gets_404_for_a_snapshot_of_globex_under_acme(
     workspace: Workspace,
 ) -> None:
     with workspace.store.session() as session:
-        globex = session.scalars(
-            select(Tenant).where(Tenant.subdomain == "globex")
-        ).one()
-        snapshot_id = globex_snapshot(session, globex)
+        snapshot_id = globex_snapshot(session, globex_of(session))
     member = workspace.signed_in(MEMBER_A)
 
     for path in (
