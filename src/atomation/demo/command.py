@@ -4,8 +4,8 @@ The demo plays both sides of the customer's guide (DESIGN.md, "The customer's
 path"): Atomation's operator creates the tenant, the customer's Okta admin sets
 up the API Services app with the tenant's values, and Atomation verifies the
 connection, captures a snapshot, assesses it and writes the reports. Each step
-is printed as it runs; a step whose part is not built yet is reported as such
-and the demo stops there: it never fakes a result.
+is printed as it runs with what it produced; a step that fails stops the demo
+with one clear error: it never fakes a result.
 
 Everything the demo keeps lives under ``--out``: the workspace it used (its own
 data directory and SQLite store, so a demo never touches the operator's real
@@ -129,7 +129,7 @@ def demo_command(
             with run.web:
                 _set_up_app(run)
                 _connect_and_verify(run)
-                _remaining_steps(run)
+                _capture_assess_report(run)
         finally:
             if run.store is not None:
                 run.store.close()
@@ -285,7 +285,7 @@ def _write_reports(run: DemoRun) -> list[Path]:
     return written
 
 
-def _remaining_steps(run: DemoRun) -> None:
+def _capture_assess_report(run: DemoRun) -> None:
     _capture(run)
     _assess(run)
     written = _write_reports(run)
