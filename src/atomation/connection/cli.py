@@ -74,7 +74,10 @@ def _verify(runtime: Runtime, tenant: str, as_json: bool) -> None:
         raise typer.Exit(EXIT_FAILED)
 
 
-def print_result(result: VerificationResult, *, as_json: bool) -> None:
+def print_result(
+    result: VerificationResult, *, as_json: bool, console: Console | None = None
+) -> None:
+    """The four items as a table (on ``console``, standard output by default)."""
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
         return
@@ -86,4 +89,4 @@ def print_result(result: VerificationResult, *, as_json: bool) -> None:
     for item in result.items:
         style = _STYLE[item.status]
         table.add_row(item.name, f"[{style}]{item.status}[/]", item.cause, item.fix)
-    Console().print(table)
+    (console or Console()).print(table)

@@ -219,7 +219,8 @@ def _connect_and_verify(run: DemoRun) -> None:
         verify_tenant(run.store, run.settings, SUBDOMAIN, clock=run.clock)
     )
     run.step(4, "passed" if result.passed else "FAILED")
-    print_result(result, as_json=False)
+    # On the demo's console (stderr): standard output carries only report paths.
+    print_result(result, as_json=False, console=run.console)
     if not result.passed:
         raise DemoError(
             "the connection to the simulated org did not verify",

@@ -16,6 +16,7 @@ def test_openapi_describes_the_api_under_its_prefix(workspace: Workspace) -> Non
         "/tenants/{subdomain}/connection",
         "/tenants/{subdomain}/verify",
         "/tenants/{subdomain}/jobs/{job_id}",
+        "/tenants/{subdomain}/snapshots",
     }
 
 
