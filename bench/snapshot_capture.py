@@ -18,18 +18,18 @@ The SDK script (``okta`` 3.4.6, okta-api.md §9) pages through users, groups,
 apps and each policy type, then reads each group's members and each user's
 factors, one request after another — the straightforward way.
 
-Run: ``.venv/bin/python -m bench.snapshot_capture [USERS ...]`` (1,000 and 10,000
-by default: about ten minutes).
+Run: ``.venv/bin/python -m bench.snapshot_capture [USERS ...] [--time-scale X]``
+(1,000 and 10,000 users at 10 times real speed by default: about ten minutes).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import multiprocessing
 import os
 import queue
 import resource
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -70,10 +70,11 @@ class SimTime:
 
     sim_epoch: float
     real_epoch: float
+    scale: float
 
     def clock(self) -> ScaledClock:
-        now = self.sim_epoch + (time.time() - self.real_epoch) * TIME_SCALE
-        return ScaledClock(TIME_SCALE, origin=now)
+        now = self.sim_epoch + (time.time() - self.real_epoch) * self.scale
+        return ScaledClock(self.scale, origin=now)
 
 
 def _peak_mb() -> float:
@@ -190,9 +191,9 @@ def _floor_minutes(by_bucket: Counter[str], longest_chain: int) -> tuple[float, 
     return bounds[binding], binding
 
 
-def bench(users: int) -> None:
+def bench(users: int, scale: float) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="atomation-bench-"))
-    with SimulatorServer(users=users, time_scale=TIME_SCALE) as server:
+    with SimulatorServer(users=users, time_scale=scale) as server:
         settings = load_settings(data_dir=data_dir, allowed_org_urls=[server.base_url])
         store = open_store(settings)
         with store.session() as session:
@@ -232,7 +233,7 @@ def bench(users: int) -> None:
             f"{counts['policies']} policies, {counts['log_events']} log events (90 d)"
         )
 
-        sim = SimTime(server.clock.timestamp(), time.time())
+        sim = SimTime(server.clock.timestamp(), time.time(), scale)
         before = len(server.requests)
         ours = _in_child(_run_capture, str(data_dir), server.base_url, sim)
         sent = server.requests[before:]
@@ -255,7 +256,7 @@ def bench(users: int) -> None:
         store.close()
 
         server.advance(120)
-        sim = SimTime(server.clock.timestamp(), time.time())
+        sim = SimTime(server.clock.timestamp(), time.time(), scale)
         before = len(server.requests)
         sdk = _in_child(
             _run_sdk, server.base_url, sdk_app, sdk_key.as_dict(private=True), sim
@@ -280,13 +281,21 @@ def bench(users: int) -> None:
 
 
 def main() -> None:
-    sizes = [int(arg) for arg in sys.argv[1:]] or list(SIZES)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("users", type=int, nargs="*", default=list(SIZES))
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=TIME_SCALE,
+        help="how much faster than real time the org's clock runs (1 = real time)",
+    )
+    arguments = parser.parse_args()
     print(
         f"Workforce limits, app share {SHARE:.0%}, latency 0.2-0.4 s, "
-        f"time scale {TIME_SCALE:g}"
+        f"time scale {arguments.time_scale:g}"
     )
-    for users in sizes:
-        bench(users)
+    for users in arguments.users:
+        bench(users, arguments.time_scale)
 
 
 if __name__ == "__main__":
