@@ -4,6 +4,7 @@ import hashlib
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -151,6 +152,61 @@ def test_resume_point_is_none_before_the_first_page(
 
     assert writer.resume_point(snapshot_id, "apps") is None
     assert writer.resume_point(snapshot_id, "never-opened") is None
+
+
+def test_a_lazy_handle_records_nothing_until_its_first_write(
+    writer: EvidenceWriter, tenant_id: str, reader: EvidenceReader
+) -> None:
+    snapshot_id = writer.begin_snapshot(tenant_id, {})
+    before = writer.clock()  # the writer's clock steps a second per reading
+    factors = writer.collection(snapshot_id, "factors:00u1")
+
+    assert [c.name for c in reader.collections(snapshot_id)] == []
+    assert writer.resume_point(snapshot_id, "factors:00u1") is None
+
+    writer.clock()  # time passes before the first page is stored
+    factors.add_page("/api/v1/users/00u1/factors", T0, 200, {}, b"[{}]")
+    record = reader.collection(snapshot_id, "factors:00u1")
+    assert (record.pages, record.completeness) == (1, None)
+    assert record.started_at == before + timedelta(seconds=1)
+
+
+def test_the_last_page_and_its_verdict_are_stored_together(
+    writer: EvidenceWriter, tenant_id: str, reader: EvidenceReader
+) -> None:
+    snapshot_id = writer.begin_snapshot(tenant_id, {})
+    users = writer.collection(snapshot_id, "users")
+    users.add_page("/api/v1/users", T0, 200, {}, b"[{}]", next_request="/api/v1/u?a=1")
+
+    page, record = users.add_last_page(
+        "/api/v1/u?a=1", T0, 200, rate_limit(7), b"[{},{}]", objects=3
+    )
+
+    assert (page.sequence, page.next_request) == (2, None)
+    assert record == reader.collection(snapshot_id, "users")
+    assert (record.completeness, record.pages, record.objects) == (
+        Completeness.COMPLETE,
+        2,
+        3,
+    )
+    with pytest.raises(CollectionClosed, match="already complete"):
+        users.add_last_page("/api/v1/u?a=2", T0, 200, {}, b"[]", objects=0)
+    with pytest.raises(CollectionClosed, match="already complete"):
+        writer.collection(snapshot_id, "users").add_page("/x", T0, 200, {}, b"[]")
+
+
+def test_a_verdict_alone_records_a_lazy_collection(
+    writer: EvidenceWriter, tenant_id: str, reader: EvidenceReader
+) -> None:
+    snapshot_id = writer.begin_snapshot(tenant_id, {})
+    writer.collection(snapshot_id, "logs").not_collected("okta.logs.read scope")
+
+    record = reader.collection(snapshot_id, "logs")
+    assert (record.completeness, record.missing, record.pages) == (
+        Completeness.NOT_COLLECTED,
+        "okta.logs.read scope",
+        0,
+    )
 
 
 def test_a_closed_collection_takes_no_more_pages_or_verdicts(

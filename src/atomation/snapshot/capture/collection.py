@@ -206,9 +206,7 @@ class CollectionReader:
             self.listener.closed(family, known.completeness)
             return
         recorder = self.recorder
-        handle: CollectionHandle = await recorder.call(
-            recorder.writer.open_collection, recorder.snapshot_id, family
-        )
+        handle = recorder.writer.collection(recorder.snapshot_id, family)
         if missing is not None:
             await recorder.call(handle.not_collected, missing)
             self.listener.closed(family, Completeness.NOT_COLLECTED)
@@ -229,9 +227,9 @@ class CollectionReader:
         extract: Callable[[Any], Any] | None,
     ) -> Outcome:
         recorder = self.recorder
-        handle: CollectionHandle = await recorder.call(
-            recorder.writer.open_collection, recorder.snapshot_id, name
-        )
+        # Recorded with its first page (or its verdict): most collections are
+        # one page, stored with their verdict in a single transaction.
+        handle = recorder.writer.collection(recorder.snapshot_id, name)
         items: list[Any] = []
         objects = 0
         chain = 0
@@ -240,6 +238,7 @@ class CollectionReader:
             objects, items, chain, url = await self._resume(name, chains, extract)
         seen_next: set[str] = set()
         failures_before = self.counter.failures[name]
+        completed = False
 
         def retries() -> int:
             return self.counter.failures[name] - failures_before
@@ -248,17 +247,19 @@ class CollectionReader:
             while url is not None:
                 page = await self.client.get(url)
                 next_request = path_and_query(page.next_url) if page.next_url else None
-                await recorder.call(
-                    handle.add_page,
-                    page.url,
-                    page.received_at,
-                    page.status,
-                    page.rate_limit,
-                    page.body,
-                    next_request=next_request,
-                )
-                found = _objects(page)
+                await recorder.put_body(page.body)
+                try:
+                    found = _objects(page)
+                except _Stop:
+                    # The body that stopped reading is evidence of why.
+                    await self._store(handle, page, next_request)
+                    raise
                 objects += len(found)
+                if next_request is None and chain + 1 >= len(chains):
+                    await self._store(handle, page, None, complete_with=objects)
+                    completed = True
+                else:
+                    await self._store(handle, page, next_request)
                 if extract is not None:
                     items.extend(extract(item) for item in found)
                 self.listener.page(family, len(found))
@@ -280,9 +281,40 @@ class CollectionReader:
         except _Stop as exc:
             return await self._stopped(handle, family, str(exc), objects, retries())
 
-        await recorder.call(handle.complete, objects=objects)
+        if not completed:
+            await recorder.call(handle.complete, objects=objects)
         self.listener.closed(family, Completeness.COMPLETE)
         return Outcome(name, Completeness.COMPLETE, objects, items)
+
+    async def _store(
+        self,
+        handle: CollectionHandle,
+        page: Page,
+        next_request: str | None,
+        *,
+        complete_with: int | None = None,
+    ) -> None:
+        """Record ``page``; with ``complete_with`` (objects) as the last, complete."""
+        if complete_with is None:
+            await self.recorder.call(
+                handle.add_page,
+                page.url,
+                page.received_at,
+                page.status,
+                page.rate_limit,
+                page.body,
+                next_request=next_request,
+            )
+        else:
+            await self.recorder.call(
+                handle.add_last_page,
+                page.url,
+                page.received_at,
+                page.status,
+                page.rate_limit,
+                page.body,
+                objects=complete_with,
+            )
 
     async def _resume(
         self,
