@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -46,6 +45,7 @@ from atomation.snapshot.normalise import open_snapshot_data
 from atomation.store import open_store
 from atomation.store.types import utcnow
 from atomation.tenants.service import create_tenant, get_tenant
+from bench.memory import peak_rss_mb
 from bench.snapshot_normalise import normalise_in_child, write_evidence
 
 # Rate limits are off; a fast simulated clock keeps header-based pacing short.
@@ -118,7 +118,7 @@ def assess_only(data_dir: Path, snapshot_id: str) -> None:
     data = open_snapshot_data(store, snapshot_id)
     result = assess(data)
     seconds = time.monotonic() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     stored = time.monotonic()
     save_result(store, result)
     store_seconds = time.monotonic() - stored

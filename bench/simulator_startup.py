@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -23,18 +22,16 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bench.memory import peak_rss_mb
+
 SIZES = (10_000, 100_000)
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-
-
-def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _measure(users: int) -> dict[str, Any]:
     from atomation.simulator.generator import generate_org
 
-    baseline = _peak_rss_mb()
+    baseline = peak_rss_mb()
     started = time.perf_counter()
     org = generate_org(
         seed=1,
@@ -44,7 +41,7 @@ def _measure(users: int) -> dict[str, Any]:
         now=NOW,
     )
     generated = time.perf_counter() - started
-    rss = _peak_rss_mb() - baseline
+    rss = peak_rss_mb() - baseline
 
     started = time.perf_counter()
     page = org.users[users // 2 : users // 2 + 200]

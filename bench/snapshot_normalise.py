@@ -13,7 +13,7 @@ and collection records inserted in bulk beside it. The normaliser then reads it
 exactly as it reads a captured snapshot.
 
 Normalising runs in a fresh child process so that its peak resident memory
-(``ru_maxrss``) is its own, not the generator's.
+(``VmHWM``, :mod:`bench.memory`) is its own, not the generator's.
 
 Run: ``.venv/bin/python -m bench.snapshot_normalise [USERS ...]`` (default
 10000 100000).
@@ -22,7 +22,6 @@ Run: ``.venv/bin/python -m bench.snapshot_normalise [USERS ...]`` (default
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -49,6 +48,7 @@ from atomation.store import (
     open_store,
 )
 from atomation.store.types import new_id
+from bench.memory import peak_rss_mb
 
 ORG_URL = "https://acme.okta.com"
 SIZES = (10_000, 100_000)
@@ -388,7 +388,6 @@ def normalise(data_dir: Path, snapshot_id: str) -> None:
     store = open_store(settings)
     summary = normalise_snapshot(store, settings, snapshot_id)
     store.close()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
             {
@@ -396,7 +395,7 @@ def normalise(data_dir: Path, snapshot_id: str) -> None:
                 "rows": sum(summary.rows.values()),
                 "pages": summary.pages,
                 "shortfalls": summary.shortfalls,
-                "peak_mb": peak_kb / 1024,
+                "peak_mb": peak_rss_mb(),
             }
         )
     )
