@@ -16,12 +16,10 @@ from typing import Annotated
 import typer
 
 from atomation import __version__
-from atomation.errors import AtomationError
+from atomation.errors import EXIT_INTERRUPTED, AtomationError
 from atomation.runtime import Runtime
 
 __all__ = ["app", "main", "run"]
-
-EXIT_INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
 
 app = typer.Typer(
     name="atomation",

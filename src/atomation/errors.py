@@ -15,7 +15,9 @@ An error's ``message`` says what happened and names the input at fault; its
 
 from __future__ import annotations
 
-__all__ = ["AtomationError", "SettingsError", "StoreError"]
+__all__ = ["EXIT_INTERRUPTED", "AtomationError", "SettingsError", "StoreError"]
+
+EXIT_INTERRUPTED = 130  # the shell's convention for a process ended by SIGINT
 
 
 class AtomationError(Exception):

@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from atomation.errors import EXIT_INTERRUPTED
+
 __all__ = ["app"]
 
 app = typer.Typer(
@@ -99,3 +101,8 @@ def serve(
     typer.echo(f"Admin token (Authorization: SSWS ...): {server.admin_token}")
     typer.echo("Press Ctrl-C to stop.")
     server.serve_forever()
+    # Only a signal ends serving. uvicorn shuts down, then raises the signal again
+    # for Python's own handler; that second KeyboardInterrupt can land where
+    # Python drops it (a finaliser during the loop's close), and the command
+    # would exit 0 as if it had finished. So the end of serving is the interrupt.
+    raise typer.Exit(EXIT_INTERRUPTED)
