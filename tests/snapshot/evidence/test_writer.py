@@ -326,6 +326,31 @@ def test_the_manifest_is_canonical_signed_and_lists_every_page(
     assert manifest["evidence_key"]["fingerprint"] == public.fingerprint
 
 
+def test_manifest_orders_collections_by_code_point_on_every_database(
+    writer: EvidenceWriter, evidence: EvidenceStore, tenant_id: str
+) -> None:
+    # A database's own collation (en_US.UTF-8, say) would put "a_b" before
+    # "aB" and "Zones" after "ab"; the manifest needs plain code-point order.
+    names = ["ab", "a_b", "Zones", "a:b", "aB", "a-b", "policy_rules:x", "policyrules"]
+    snapshot_id = writer.begin_snapshot(tenant_id, {})
+    for number, name in enumerate(names):
+        handle = writer.collection(snapshot_id, name)
+        if number % 2:
+            handle.not_collected("okta.apps.read scope")
+        else:
+            handle.add_last_page(
+                f"/api/v1/{number}", T0, 200, rate_limit(number), b"[]", objects=0
+            )
+    sealed = writer.finalise(snapshot_id, expected=names)
+
+    manifest = json.loads(evidence.get(sealed.root_hash))
+    assert [c["name"] for c in manifest["collections"]] == sorted(names)
+    assert [len(c["pages"]) for c in manifest["collections"]] == [
+        0 if names.index(name) % 2 else 1 for name in sorted(names)
+    ]
+    assert (sealed.collections, sealed.pages) == (8, 4)
+
+
 def test_options_with_a_float_are_refused(
     writer: EvidenceWriter, tenant_id: str
 ) -> None:

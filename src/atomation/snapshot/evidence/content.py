@@ -30,7 +30,7 @@ __all__ = ["EvidenceStore", "StoredObject", "open_evidence_store", "sha256_hex"]
 COMPRESS_LEVEL = 6
 
 
-def sha256_hex(data: bytes) -> str:
+def sha256_hex(data: bytes | bytearray) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -54,7 +54,7 @@ class EvidenceStore:
     def __repr__(self) -> str:
         return f"EvidenceStore({self.backend!r})"
 
-    def put(self, content: bytes) -> StoredObject:
+    def put(self, content: bytes | bytearray) -> StoredObject:
         sha256 = sha256_hex(content)
         if self.backend.exists(sha256):
             return StoredObject(sha256, len(content), 0, written=False)

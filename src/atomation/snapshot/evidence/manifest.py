@@ -29,7 +29,7 @@ and, for ASCII data, ``jq --compact-output --sort-keys --ascii-output``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,8 +39,8 @@ from atomation.snapshot.evidence.records import CollectionRecord, PageRecord
 __all__ = [
     "MANIFEST_FORMAT",
     "ManifestSnapshot",
-    "build_manifest",
     "canonical_json",
+    "encode_manifest",
     "format_time",
 ]
 
@@ -94,24 +94,28 @@ class ManifestSnapshot:
     finished_at: datetime
 
 
-def build_manifest(
+def encode_manifest(
     snapshot: ManifestSnapshot,
-    collections: Sequence[CollectionRecord],
-    pages: Sequence[PageRecord],
+    collections: Iterable[tuple[CollectionRecord, Sequence[PageRecord]]],
     *,
     key_id: str,
     key_fingerprint: str,
-) -> dict[str, Any]:
-    """The manifest document; pass it to :func:`canonical_json` for its bytes.
+) -> bytearray:
+    """The manifest's canonical bytes, encoded one collection at a time.
 
-    ``key_fingerprint`` is the SHA-256 of the evidence public key's DER
-    SubjectPublicKeyInfo, which ``openssl pkey -pubin -outform DER | sha256sum``
-    reproduces from the exported PEM.
+    ``collections`` yields each collection with its pages, collections in
+    ascending name order (code points) and pages by sequence; anything else is
+    refused, since the order is part of what the signature covers. Only one
+    collection's entry is held as Python objects at a time, so a snapshot of a
+    100,000-user org (about as many collections) costs its bytes and little more.
+
+    The bytes equal :func:`canonical_json` of the whole document: ``collections``
+    is the first key in sorted order, so its array opens the object and the other
+    members follow it. ``key_fingerprint`` is the SHA-256 of the evidence public
+    key's DER SubjectPublicKeyInfo, which ``openssl pkey -pubin -outform DER |
+    sha256sum`` reproduces from the exported PEM.
     """
-    by_collection: dict[str, list[PageRecord]] = {c.name: [] for c in collections}
-    for page in pages:
-        by_collection[page.collection].append(page)
-    return {
+    others = {
         "format": MANIFEST_FORMAT,
         "snapshot": {
             "id": snapshot.id,
@@ -126,15 +130,26 @@ def build_manifest(
             "algorithm": "Ed25519",
             "fingerprint": key_fingerprint,
         },
-        "collections": [
-            _collection_entry(c, by_collection[c.name])
-            for c in sorted(collections, key=lambda c: c.name)
-        ],
     }
+    out = bytearray(b'{"collections":[')
+    previous: str | None = None
+    for collection, pages in collections:
+        if previous is not None and collection.name <= previous:
+            raise ValueError(
+                f"manifest collections out of order: {collection.name!r} "
+                f"after {previous!r}"
+            )
+        if previous is not None:
+            out += b","
+        out += canonical_json(_collection_entry(collection, pages))
+        previous = collection.name
+    out += b"],"
+    out += canonical_json(others)[1:]
+    return out
 
 
 def _collection_entry(
-    collection: CollectionRecord, pages: list[PageRecord]
+    collection: CollectionRecord, pages: Sequence[PageRecord]
 ) -> dict[str, Any]:
     if collection.completeness is None:
         raise ValueError(f"collection {collection.name} is still open")
@@ -147,8 +162,15 @@ def _collection_entry(
         "objects": collection.objects,
         "started_at": format_time(collection.started_at),
         "finished_at": _optional_time(collection.finished_at),
-        "pages": [_page_entry(p) for p in sorted(pages, key=lambda p: p.sequence)],
+        "pages": _page_entries(collection.name, pages),
     }
+
+
+def _page_entries(collection: str, pages: Sequence[PageRecord]) -> list[dict[str, Any]]:
+    sequences = [page.sequence for page in pages]
+    if sequences != sorted(set(sequences)):
+        raise ValueError(f"manifest pages of {collection} out of order: {sequences}")
+    return [_page_entry(page) for page in pages]
 
 
 def _page_entry(page: PageRecord) -> dict[str, Any]:

@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Row
 
 from atomation.store import EvidenceCollection, EvidencePage
 
@@ -86,7 +89,10 @@ class CollectionRecord:
         return self.completeness is None
 
 
-def page_record(row: EvidencePage, collection: str) -> PageRecord:
+def page_record(
+    row: EvidencePage | Row[*tuple[Any, ...]], collection: str
+) -> PageRecord:
+    """The record of a page row, or of a plain row holding a page's columns."""
     return PageRecord(
         collection=collection,
         sequence=row.sequence,
@@ -100,7 +106,10 @@ def page_record(row: EvidencePage, collection: str) -> PageRecord:
     )
 
 
-def collection_record(row: EvidenceCollection) -> CollectionRecord:
+def collection_record(
+    row: EvidenceCollection | Row[*tuple[Any, ...]],
+) -> CollectionRecord:
+    """The record of a collection row, or of a plain row holding its columns."""
     return CollectionRecord(
         name=row.name,
         completeness=None

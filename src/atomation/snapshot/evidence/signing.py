@@ -94,7 +94,7 @@ class EvidenceSigner:
     def __repr__(self) -> str:
         return f"EvidenceSigner(key_id={self.public.id!r})"
 
-    def sign(self, message: bytes) -> bytes:
+    def sign(self, message: bytes | bytearray) -> bytes:
         seed = self._master.open(self._sealed, evidence_key_context(self.public.id))
         return Ed25519PrivateKey.from_private_bytes(seed).sign(message)
 

@@ -29,13 +29,13 @@ collection with no record yet resumes exactly like one opened without pages.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -50,8 +50,8 @@ from atomation.snapshot.evidence.errors import (
 )
 from atomation.snapshot.evidence.manifest import (
     ManifestSnapshot,
-    build_manifest,
     canonical_json,
+    encode_manifest,
 )
 from atomation.snapshot.evidence.records import (
     RATE_LIMIT_HEADERS,
@@ -200,22 +200,11 @@ class EvidenceWriter:
         """
         with self.store.session() as session:
             snapshot = _capturing_snapshot(session, snapshot_id, lock=True)
-            rows = session.scalars(
-                select(EvidenceCollection)
-                .where(EvidenceCollection.snapshot_id == snapshot_id)
-                .order_by(EvidenceCollection.name)
-            ).all()
-            _check_accounted_for(snapshot_id, rows, expected)
-            names = {row.id: row.name for row in rows}
-            pages = [
-                page_record(page, names[page.collection_id])
-                for page in session.scalars(
-                    select(EvidencePage).where(EvidencePage.collection_id.in_(names))
-                )
-            ]
+            _check_accounted_for(session, snapshot_id, expected)
+            collections, pages = _counts(session, snapshot_id)
             tenant = session.get_one(Tenant, snapshot.tenant_id)
             finished_at = self.clock()
-            manifest = build_manifest(
+            manifest_bytes = encode_manifest(
                 ManifestSnapshot(
                     id=snapshot.id,
                     tenant=tenant.subdomain,
@@ -224,12 +213,10 @@ class EvidenceWriter:
                     started_at=snapshot.started_at,
                     finished_at=finished_at,
                 ),
-                [collection_record(row) for row in rows],
-                pages,
+                _collections_with_pages(session, snapshot_id),
                 key_id=self.signer.public.id,
                 key_fingerprint=self.signer.public.fingerprint,
             )
-            manifest_bytes = canonical_json(manifest)
             stored = self.evidence.put(manifest_bytes)
             signature = self.signer.sign(manifest_bytes)
 
@@ -241,8 +228,8 @@ class EvidenceWriter:
         logger.info(
             "snapshot %s sealed: %d collections, %d pages, root %s",
             snapshot_id,
-            len(rows),
-            len(pages),
+            collections,
+            pages,
             stored.sha256,
         )
         return SealedSnapshot(
@@ -250,8 +237,8 @@ class EvidenceWriter:
             root_hash=stored.sha256,
             signature=signature,
             key_id=self.signer.public.id,
-            collections=len(rows),
-            pages=len(pages),
+            collections=collections,
+            pages=pages,
         )
 
 
@@ -502,11 +489,19 @@ def _find_collection(
 
 
 def _check_accounted_for(
-    snapshot_id: str, rows: Iterable[EvidenceCollection], expected: Iterable[str]
+    session: Session, snapshot_id: str, expected: Iterable[str]
 ) -> None:
-    rows = list(rows)
-    still_open = sorted(row.name for row in rows if row.completeness is None)
-    absent = sorted(set(expected) - {row.name for row in rows})
+    of_snapshot = select(EvidenceCollection.name).where(
+        EvidenceCollection.snapshot_id == snapshot_id
+    )
+    still_open = sorted(
+        session.scalars(of_snapshot.where(EvidenceCollection.completeness.is_(None)))
+    )
+    expected = set(expected)
+    absent = sorted(
+        expected
+        - set(session.scalars(of_snapshot.where(EvidenceCollection.name.in_(expected))))
+    )
     if still_open:
         raise SnapshotNotSealable(
             f"snapshot {snapshot_id} cannot be finalised: collection(s) still open: "
@@ -520,6 +515,77 @@ def _check_accounted_for(
             "recorded: " + ", ".join(absent),
             hint="Record each expected collection, if only as not collected.",
         )
+
+
+def _counts(session: Session, snapshot_id: str) -> tuple[int, int]:
+    """How many collections the snapshot has, and how many pages in all."""
+    collections, pages = session.execute(
+        select(
+            func.count(), func.coalesce(func.sum(EvidenceCollection.page_count), 0)
+        ).where(EvidenceCollection.snapshot_id == snapshot_id)
+    ).one()
+    return int(collections), int(pages)
+
+
+_COLLECTION_COLUMNS = (
+    EvidenceCollection.id,
+    EvidenceCollection.name,
+    EvidenceCollection.completeness,
+    EvidenceCollection.error,
+    EvidenceCollection.retries,
+    EvidenceCollection.missing,
+    EvidenceCollection.page_count,
+    EvidenceCollection.object_count,
+    EvidenceCollection.started_at,
+    EvidenceCollection.finished_at,
+)
+_PAGE_COLUMNS = (
+    EvidencePage.sequence,
+    EvidencePage.request,
+    EvidencePage.next_request,
+    EvidencePage.fetched_at,
+    EvidencePage.status,
+    EvidencePage.rate_limit,
+    EvidencePage.sha256,
+    EvidencePage.size,
+)
+_STREAM_ROWS = 1000
+
+
+def _collections_with_pages(
+    session: Session, snapshot_id: str
+) -> Iterator[tuple[CollectionRecord, list[PageRecord]]]:
+    """Every collection of the snapshot with its pages, in manifest order.
+
+    One query streamed in batches of plain rows (no ORM objects), so memory stays
+    flat however many collections a snapshot has. Names are ordered by code point,
+    as the manifest requires: PostgreSQL is told to use the "C" collation, since a
+    database's default (en_US.UTF-8, say) ignores punctuation when sorting;
+    SQLite's default BINARY collation already compares UTF-8 bytes, which is the
+    same order.
+    """
+    name: Any = EvidenceCollection.name
+    if session.get_bind().dialect.name == "postgresql":
+        name = name.collate("C")
+    rows = session.execute(
+        select(*_COLLECTION_COLUMNS, *_PAGE_COLUMNS)
+        .outerjoin(EvidencePage, EvidencePage.collection_id == EvidenceCollection.id)
+        .where(EvidenceCollection.snapshot_id == snapshot_id)
+        .order_by(name, EvidencePage.sequence)
+        .execution_options(yield_per=_STREAM_ROWS)
+    )
+    current: CollectionRecord | None = None
+    current_id: str | None = None
+    pages: list[PageRecord] = []
+    for row in rows:
+        if row.id != current_id:
+            if current is not None:
+                yield current, pages
+            current, current_id, pages = collection_record(row), row.id, []
+        if row.sequence is not None:
+            pages.append(page_record(row, row.name))
+    if current is not None:
+        yield current, pages
 
 
 def _check_collection_name(name: str) -> None:
