@@ -172,16 +172,22 @@ class CollectionReader:
         chains: Sequence[str],
         *,
         extract: Callable[[Any], Any] | None = None,
+        on_items: Callable[[list[Any]], None] | None = None,
     ) -> Outcome:
         """Read collection ``name`` (its query ``chains`` in order) to a verdict.
 
         ``extract`` maps each object to what the collection's children need
-        (an id, a pair); the results come back in :attr:`Outcome.items`.
+        (an id, a pair); the results come back in :attr:`Outcome.items`, or,
+        with ``on_items``, are handed to it page by page as they are read (and
+        not kept), so the children can be read while the list still pages.
         """
         family = family_of(name)[0].name
         known = self.recorder.known.get(name)
         if known is not None and known.completeness is not None:
             items = await self._replay(name, extract) if extract else []
+            if on_items is not None:
+                on_items(items)
+                items = []
             self.listener.closed(family, known.completeness)
             return Outcome(
                 name,
@@ -193,7 +199,7 @@ class CollectionReader:
 
         token = _current.set(name)
         try:
-            return await self._read_open(name, family, chains, known, extract)
+            return await self._read_open(name, family, chains, known, extract, on_items)
         finally:
             _current.reset(token)
 
@@ -225,6 +231,7 @@ class CollectionReader:
         chains: Sequence[str],
         known: CollectionRecord | None,
         extract: Callable[[Any], Any] | None,
+        on_items: Callable[[list[Any]], None] | None,
     ) -> Outcome:
         recorder = self.recorder
         # Recorded with its first page (or its verdict): most collections are
@@ -236,6 +243,9 @@ class CollectionReader:
         url: str | None = chains[0]
         if known is not None and known.pages:
             objects, items, chain, url = await self._resume(name, chains, extract)
+            if on_items is not None:
+                on_items(items)
+                items = []
         seen_next: set[str] = set()
         failures_before = self.counter.failures[name]
         completed = False
@@ -260,7 +270,9 @@ class CollectionReader:
                     completed = True
                 else:
                     await self._store(handle, page, next_request)
-                if extract is not None:
+                if extract is not None and on_items is not None:
+                    on_items([extract(item) for item in found])
+                elif extract is not None:
                     items.extend(extract(item) for item in found)
                 self.listener.page(family, len(found))
                 if next_request is None:

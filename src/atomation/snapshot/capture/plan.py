@@ -34,7 +34,7 @@ short. The children of the parents that were read are read all the same.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -48,7 +48,7 @@ from atomation.snapshot.capture.requests import (
 from atomation.snapshot.data import FAMILIES, POLICY_TYPES
 from atomation.snapshot.evidence import Completeness
 
-__all__ = ["FANOUT_WORKERS", "Plan"]
+__all__ = ["FANOUT_WORKERS", "KeyStream", "Plan"]
 
 T = TypeVar("T")
 
@@ -59,6 +59,34 @@ T = TypeVar("T")
 FANOUT_WORKERS = 16
 
 _COMPLETE = Completeness.COMPLETE
+
+
+class KeyStream:
+    """Keys found by one collection, handed page by page to the family that reads
+    one collection per key (each user's factors, while the user list pages)."""
+
+    def __init__(self) -> None:
+        self._pages: asyncio.Queue[list[str] | None] = asyncio.Queue()
+
+    @classmethod
+    def of(cls, keys: Iterable[str]) -> KeyStream:
+        """A stream of keys already known."""
+        stream = cls()
+        stream.put(list(keys))
+        stream.close()
+        return stream
+
+    def put(self, keys: list[str]) -> None:
+        self._pages.put_nowait(keys)
+
+    def close(self) -> None:
+        """No more keys: the list ended, whatever its verdict."""
+        self._pages.put_nowait(None)
+
+    async def keys(self) -> AsyncIterator[str]:
+        while (page := await self._pages.get()) is not None:
+            for key in page:
+                yield key
 
 
 class Plan:
@@ -76,11 +104,16 @@ class Plan:
         self.planned: set[str] = set()
 
     async def run(self) -> None:
+        every_user = self.options["factors_for"] != "privileged"
+        user_ids = KeyStream() if every_user else None
         async with asyncio.TaskGroup() as group:
-            users = group.create_task(self.users())
+            users = group.create_task(self.users(user_ids))
             assignees = group.create_task(self.role_assignees())
             groups = group.create_task(self.groups())
-            group.create_task(self.factors(users, assignees, groups))
+            if user_ids is not None:
+                group.create_task(self.factors_of_everyone(users, user_ids))
+            else:
+                group.create_task(self.factors_of_privileged(assignees, groups))
             group.create_task(self.apps())
             group.create_task(self.policies())
             group.create_task(self.iam_roles())
@@ -97,42 +130,81 @@ class Plan:
         name: str,
         chains: Sequence[str],
         extract: Callable[[Any], Any] | None = None,
+        on_items: Callable[[list[Any]], None] | None = None,
     ) -> Outcome:
         self.planned.add(name)
         self.progress.planned(name.partition(":")[0], 1)
-        return await self.reader.read(name, chains, extract=extract)
+        return await self.reader.read(name, chains, extract=extract, on_items=on_items)
 
     async def plain(
-        self, family: str, extract: Callable[[Any], Any] | None = None
+        self,
+        family: str,
+        extract: Callable[[Any], Any] | None = None,
+        on_items: Callable[[list[Any]], None] | None = None,
     ) -> Outcome:
-        return await self.read(family, [first_request(family)], extract)
+        return await self.read(family, [first_request(family)], extract, on_items)
 
     async def each(
+        self,
+        family: str,
+        keys: Iterable[str] | KeyStream,
+        extract: Callable[[Any], Any] | None = None,
+    ) -> None:
+        """One collection per key, a few at a time, as the keys come."""
+        await self._fan_out(family, keys, extract, None)
+
+    async def each_kept(
         self,
         family: str,
         keys: Iterable[str],
         extract: Callable[[Any], Any] | None = None,
     ) -> dict[str, Outcome]:
-        """One collection per key, a few at a time; outcomes by key."""
-        ordered = list(dict.fromkeys(keys))
-        names = [FAMILIES[family].collection(key) for key in ordered]
-        self.planned.update(names)
-        self.progress.planned(family, len(names))
+        """:meth:`each`, keeping the outcomes by key for what comes next.
+
+        Only for families whose outcomes something reads: keeping one
+        outcome per user would cost the capture of a large org its memory.
+        """
         outcomes: dict[str, Outcome] = {}
-        pending = iter(ordered)
+        await self._fan_out(family, keys, extract, outcomes)
+        return outcomes
+
+    async def _fan_out(
+        self,
+        family: str,
+        keys: Iterable[str] | KeyStream,
+        extract: Callable[[Any], Any] | None,
+        kept: dict[str, Outcome] | None,
+    ) -> None:
+        # A small queue between the keys and the workers: a key is planned
+        # when it is taken from its source, and read when a worker is free.
+        ready: asyncio.Queue[str | None] = asyncio.Queue(maxsize=FANOUT_WORKERS)
+        source = keys if isinstance(keys, KeyStream) else KeyStream.of(keys)
+
+        async def feed() -> None:
+            async for key in source.keys():
+                name = FAMILIES[family].collection(key)
+                if name in self.planned:
+                    continue  # listed twice (a user in two privileged groups)
+                self.planned.add(name)
+                self.progress.planned(family, 1)
+                await ready.put(key)
+            for _ in range(FANOUT_WORKERS):
+                await ready.put(None)
 
         async def worker() -> None:
-            for key in pending:
-                outcomes[key] = await self.reader.read(
+            while (key := await ready.get()) is not None:
+                outcome = await self.reader.read(
                     FAMILIES[family].collection(key),
                     [first_request(family, key)],
                     extract=extract,
                 )
+                if kept is not None:
+                    kept[key] = outcome
 
         async with asyncio.TaskGroup() as group:
-            for _ in range(min(FANOUT_WORKERS, len(ordered))):
+            group.create_task(feed())
+            for _ in range(FANOUT_WORKERS):
                 group.create_task(worker())
-        return outcomes
 
     async def account_for(self, family: str, parents: Iterable[Outcome]) -> None:
         """Record ``family`` (no key) when a parent list fell short (module doc)."""
@@ -155,14 +227,21 @@ class Plan:
 
     # -- the families -----------------------------------------------------------
 
-    async def users(self) -> Outcome:
-        listed, _ = await asyncio.gather(
-            self.plain("users", _user),
-            self.read(
-                FAMILIES["users"].collection(DEPROVISIONED),
-                [first_request("users", DEPROVISIONED)],
-            ),
-        )
+    async def users(self, ids: KeyStream | None) -> Outcome:
+        """The user list; with ``ids``, each page's user ids are handed on."""
+        try:
+            listed, _ = await asyncio.gather(
+                self.plain("users")
+                if ids is None
+                else self.plain("users", _id, on_items=ids.put),
+                self.read(
+                    FAMILIES["users"].collection(DEPROVISIONED),
+                    [first_request("users", DEPROVISIONED)],
+                ),
+            )
+        finally:
+            if ids is not None:
+                ids.close()
         return listed
 
     async def role_assignees(self) -> Outcome:
@@ -174,27 +253,27 @@ class Plan:
     async def groups(self) -> tuple[Outcome, dict[str, Outcome], dict[str, Outcome]]:
         groups = await self.plain("groups", _id)
         members, roles = await asyncio.gather(
-            self.each("group_members", groups.items),
-            self.each("group_roles", groups.items),
+            self.each_kept("group_members", groups.items),
+            self.each_kept("group_roles", groups.items),
         )
         await self.account_for("group_members", [groups])
         await self.account_for("group_roles", [groups])
         return groups, members, roles
 
-    async def factors(
+    async def factors_of_everyone(
+        self, users: Awaitable[Outcome], ids: KeyStream
+    ) -> None:
+        """Each user's factors, read from the moment the user's page is stored."""
+        await self.each("user_factors", ids)
+        await self.account_for("user_factors", [await users])
+
+    async def factors_of_privileged(
         self,
-        users: Awaitable[Outcome],
         assignees: Awaitable[Outcome],
         groups: Awaitable[tuple[Outcome, dict[str, Outcome], dict[str, Outcome]]],
     ) -> None:
-        if self.options["factors_for"] != "privileged":
-            listed = await users
-            await self.each("user_factors", (u for u, _ in listed.items))
-            await self.account_for("user_factors", [listed])
-            return
-
-        # Privileged: users holding a role (the assignee list includes roles held
-        # through a group, §6) and members of the groups that hold roles.
+        """Factors of users holding a role (the assignee list includes roles held
+        through a group, §6) and of members of the groups that hold roles."""
         held_by = await assignees
         listed_groups, members, roles = await groups
         parents = [held_by, listed_groups, *roles.values()]
@@ -249,7 +328,7 @@ class Plan:
     async def authorization_servers(self) -> None:
         servers = await self.plain("authorization_servers", _id)
         policies, _, _ = await asyncio.gather(
-            self.each("authz_policies", servers.items, _id),
+            self.each_kept("authz_policies", servers.items, _id),
             self.each("authz_scopes", servers.items),
             self.each("authz_claims", servers.items),
         )
@@ -282,10 +361,6 @@ class Plan:
 
 def _id(item: Any) -> str:
     return str(item["id"])
-
-
-def _user(item: Any) -> tuple[str, str]:
-    return str(item["id"]), str(item.get("status", ""))
 
 
 def _app(item: Any) -> tuple[str, str | None]:
