@@ -89,6 +89,17 @@ def test_requests_go_while_budget_lasts_then_wait_for_the_reset(
     assert "rate-limit wait" in caplog.text
 
 
+def test_a_planned_wait_ends_at_the_reset_without_jitter() -> None:
+    clock = SteppedClock()
+    pacer = Pacer(clock, max_in_flight=4, jitter=lambda: 0.75)
+    now = clock.now()
+    pacer.limiter("/api/v1/users").observe(_state(10, 5, now + 30, now), now)
+
+    asyncio.run(pacer.wait_for_budget("/api/v1/users", max_wait=600.0))
+
+    assert clock.sleeps == [pytest.approx(30 + DATE_RESOLUTION)]
+
+
 def test_other_buckets_are_not_held_by_a_spent_one() -> None:
     clock = SteppedClock()
     pacer = _pacer(clock)

@@ -315,7 +315,11 @@ class Pacer:
                 limiter.spend()
                 return limiter
             assert limiter.reset_local is not None
-            wait = limiter.reset_local - now + self._jitter()
+            # No jitter here, unlike after a 429: when the window turns, the
+            # first request to wake probes it and the others wait for its
+            # answer (``probing``), so they cannot go out together; jitter
+            # would only idle the bucket for part of every window.
+            wait = limiter.reset_local - now
             if wait > max_wait:
                 raise RateLimited(
                     f"the app's share of the Okta rate limit for {limiter.bucket.name} "
