@@ -274,6 +274,23 @@ def test_finalising_without_an_expected_collection_is_refused(
         writer.finalise(snapshot_id, expected=["users", "groups", "logs"])
 
 
+def test_a_refusal_names_a_few_of_many_missing_collections(
+    writer: EvidenceWriter, tenant_id: str
+) -> None:
+    # One expected collection per user of a large org: more names than a query
+    # may carry as parameters (SQLite: 32,766; PostgreSQL: 65,535).
+    snapshot_id = writer.begin_snapshot(tenant_id, {})
+    writer.open_collection(snapshot_id, "users").complete(objects=0)
+    factors = [f"user_factors:00u{number:06d}" for number in range(70_000)]
+
+    with pytest.raises(SnapshotNotSealable) as refused:
+        writer.finalise(snapshot_id, expected=["users", *factors])
+
+    assert refused.value.message.endswith(
+        "never recorded: " + ", ".join(factors[:10]) + " and 69990 more"
+    )
+
+
 def test_a_finalised_snapshot_is_complete_and_closed(
     capture: Capture, writer: EvidenceWriter, store: Store
 ) -> None:

@@ -497,24 +497,31 @@ def _check_accounted_for(
     still_open = sorted(
         session.scalars(of_snapshot.where(EvidenceCollection.completeness.is_(None)))
     )
-    expected = set(expected)
-    absent = sorted(
-        expected
-        - set(session.scalars(of_snapshot.where(EvidenceCollection.name.in_(expected))))
-    )
+    # Crossed off one recorded name at a time: a capture expects one collection
+    # per user, far more than a query may carry as parameters.
+    unrecorded = set(expected)
+    for name in session.scalars(of_snapshot.execution_options(yield_per=_STREAM_ROWS)):
+        unrecorded.discard(name)
+    absent = sorted(unrecorded)
     if still_open:
         raise SnapshotNotSealable(
             f"snapshot {snapshot_id} cannot be finalised: collection(s) still open: "
-            + ", ".join(still_open),
+            + _some(still_open),
             hint="Give each collection its verdict (complete, partial, failed or "
             "not collected) first.",
         )
     if absent:
         raise SnapshotNotSealable(
             f"snapshot {snapshot_id} cannot be finalised: collection(s) never "
-            "recorded: " + ", ".join(absent),
+            "recorded: " + _some(absent),
             hint="Record each expected collection, if only as not collected.",
         )
+
+
+def _some(names: list[str], shown: int = 10) -> str:
+    """The first few names, and how many more (one per user would fill a screen)."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def _counts(session: Session, snapshot_id: str) -> tuple[int, int]:
