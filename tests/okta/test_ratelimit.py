@@ -100,6 +100,32 @@ def test_a_planned_wait_ends_at_the_reset_without_jitter() -> None:
     assert clock.sleeps == [pytest.approx(30 + DATE_RESOLUTION)]
 
 
+def test_a_late_answer_from_an_ended_window_is_ignored() -> None:
+    clock = SteppedClock()
+    now = clock.now()
+    limiter = _pacer(clock).limiter("/api/v1/users/00u1/factors")
+    limiter.observe(_state(600, 40, now + 50, now), now)
+    limiter.spend()
+
+    # Sent before the previous window ended, answered after this one began.
+    limiter.observe(_state(600, 590, now - 10, now), now)
+
+    assert (limiter.remaining, limiter.reset) == (39, now + 50)
+
+
+def test_a_spend_made_in_a_window_that_has_ended_is_no_longer_good() -> None:
+    clock = SteppedClock()
+    now = clock.now()
+    limiter = _pacer(clock).limiter("/api/v1/users/00u1/factors")
+    limiter.observe(_state(600, 40, now + 5, now), now)
+    spent_in = limiter.window
+    limiter.spend()
+
+    assert limiter.still_current(spent_in, now + 5)  # the reset plus a second...
+    assert not limiter.still_current(spent_in, now + 5 + DATE_RESOLUTION)
+    assert limiter.remaining is None  # ... then the next window is learned anew
+
+
 def test_other_buckets_are_not_held_by_a_spent_one() -> None:
     clock = SteppedClock()
     pacer = _pacer(clock)

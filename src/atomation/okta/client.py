@@ -284,9 +284,12 @@ class OktaClient:
         backoff = BACKOFF_FIRST
         while True:
             limiter = await self.pacer.wait_for_budget(path, max_wait=allowed)
+            window = limiter.window
             try:
                 await self.pacer.gate.enter()
                 try:
+                    if not limiter.still_current(window, self.clock.now()):
+                        continue  # spent in a window that ended: wait for budget again
                     if deadline is None:
                         deadline = self.clock.now() + allowed
                     request = build()

@@ -182,6 +182,9 @@ class BucketLimiter:
         self.probing = False
         self.unmetered = False
         self.warned_for: float | None = None  # the reset the last warning named
+        # Counts the windows seen end. A request's spend is good only for the
+        # window it was made in (see :meth:`still_current`).
+        self.window = 0
         self._settled = asyncio.Event()
 
     def reserve(self) -> int:
@@ -193,6 +196,7 @@ class BucketLimiter:
         if self.reset_local is not None and local_now >= self.reset_local:
             self.remaining = None  # a new window: learn it from the next response
             self.reset_local = None
+            self.window += 1
         if self.limit is None or self.remaining is None:
             return None
         return self.remaining - self.reserve()
@@ -200,6 +204,17 @@ class BucketLimiter:
     def spend(self) -> None:
         if self.remaining is not None:
             self.remaining -= 1
+
+    def still_current(self, window: int, local_now: float) -> bool:
+        """Whether the window a request spent its budget in is still the current one.
+
+        A request spends before it queues for a slot in flight. If the window
+        ends while it queues, Okta counts it in the next window, where the
+        budget learned from the next response does not include it: sent anyway,
+        a queue of such requests overdraws the new window into 429s.
+        """
+        self.budget(local_now)
+        return self.window == window
 
     async def wait_for_probe(self) -> None:
         await self._settled.wait()
@@ -214,6 +229,12 @@ class BucketLimiter:
     def observe(self, state: RateLimitState, local_now: float) -> None:
         """Take a response's headers; a concurrency refusal says nothing of quota."""
         if state.is_concurrency or state.limit <= 0:
+            return
+        if self.reset is not None and state.reset < self.reset:
+            # A late answer from a window already over (sent before it ended):
+            # its ``Remaining`` is that window's, and taking it as news would
+            # make the next response look like yet another new window, whose
+            # header cannot count the requests still on their way.
             return
         self.unmetered = False
         offset = (state.server_now - local_now) if state.server_now is not None else 0.0
