@@ -35,9 +35,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import multiprocessing
 import os
 import queue
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -55,7 +57,7 @@ from atomation.okta import ScaledClock
 from atomation.settings import load_settings
 from atomation.simulator.harness import SimulatorServer
 from atomation.simulator.server.ratelimit import find_bucket
-from atomation.snapshot.capture import CaptureOptions, capture_snapshot
+from atomation.snapshot.capture import CaptureOptions, NullProgress, capture_snapshot
 from atomation.snapshot.data import POLICY_TYPES
 from atomation.snapshot.evidence import EvidenceReader, open_evidence_store
 from atomation.store import open_store
@@ -86,13 +88,39 @@ class SimTime:
         return ScaledClock(self.scale, origin=now)
 
 
+class _PhasePeaks(NullProgress, logging.Handler):
+    """The peak memory at the end of reading and at the seal, for the report.
+
+    Reading ends when the capture calls the progress's ``finish``; the seal is
+    the writer's "sealed" line. What comes after is normalising.
+    """
+
+    def __init__(self) -> None:
+        NullProgress.__init__(self)
+        logging.Handler.__init__(self, logging.INFO)
+        self.reading = self.sealed = 0.0
+
+    def finish(self) -> None:
+        self.reading = peak_rss_mb()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if " sealed: " in record.getMessage():
+            self.sealed = peak_rss_mb()
+
+
 def _run_capture(data_dir: str, base_url: str, sim: SimTime, out: Any) -> None:
     settings = load_settings(data_dir=Path(data_dir), allowed_org_urls=[base_url])
     store = open_store(settings)
+    peaks = _PhasePeaks()
+    writer_log = logging.getLogger("atomation.snapshot.evidence.writer")
+    writer_log.setLevel(logging.INFO)
+    writer_log.addHandler(peaks)
     clock = sim.clock()
     started, real = clock.now(), time.perf_counter()
     snapshot_id = asyncio.run(
-        capture_snapshot(store, settings, "acme", CaptureOptions(), clock=clock)
+        capture_snapshot(
+            store, settings, "acme", CaptureOptions(), clock=clock, progress=peaks
+        )
     )
     out.put(
         {
@@ -100,6 +128,8 @@ def _run_capture(data_dir: str, base_url: str, sim: SimTime, out: Any) -> None:
             "simulated": clock.now() - started,
             "real": time.perf_counter() - real,
             "peak_mb": peak_rss_mb(),
+            "reading_mb": peaks.reading,
+            "sealed_mb": peaks.sealed,
         }
     )
 
@@ -198,6 +228,13 @@ def _floor_minutes(by_bucket: Counter[str], longest_chain: int) -> tuple[float, 
 
 def bench(users: int, scale: float, *, sdk_script: bool = True) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="atomation-bench-"))
+    try:
+        _bench(users, scale, data_dir, sdk_script=sdk_script)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)  # gigabytes at 100,000 users
+
+
+def _bench(users: int, scale: float, data_dir: Path, *, sdk_script: bool) -> None:
     with SimulatorServer(users=users, time_scale=scale) as server:
         settings = load_settings(data_dir=data_dir, allowed_org_urls=[server.base_url])
         store = open_store(settings)
@@ -277,7 +314,8 @@ def bench(users: int, scale: float, *, sdk_script: bool = True) -> None:
     print(
         f"  atomation capture: {ours_min:.1f} simulated min ({ours['real']:.0f} s "
         f"real), {ours_min / floor:.2f} x floor, {ours_429} 429s, "
-        f"peak RSS {ours['peak_mb']:.0f} MB"
+        f"peak RSS {ours['peak_mb']:.0f} MB (reading {ours['reading_mb']:.0f}, "
+        f"to the seal {ours['sealed_mb']:.0f}, then normalising)"
     )
     if sdk is None:
         return
