@@ -157,3 +157,18 @@ def test_privileged_factors_read_only_role_holders_and_role_group_members(
     with tenancy.store.session() as session:
         states = session.scalars(select(Snapshot.state)).all()
     assert states == ["complete"]
+
+
+def test_factor_reads_start_while_the_user_list_still_pages(tenancy: Tenancy) -> None:
+    # 300 users are two pages of 200; the first page's users are handed on as
+    # soon as it is stored, so reading their factors starts before the list ends.
+    tenancy.connect()
+    snapshot_id = tenancy.capture(CaptureOptions(window_days=7))
+
+    collections = tenancy.collections(snapshot_id)
+    users = collections["users"]
+    factors = [c for n, c in collections.items() if n.startswith("user_factors:")]
+    assert users.pages == 2
+    assert users.finished_at is not None
+    assert len(factors) == users.objects
+    assert min(c.started_at for c in factors) < users.finished_at
