@@ -1,7 +1,9 @@
 """Which collections a snapshot reads, in what dependency order, all at once.
 
 Plain lists start together; a per-parent family starts once its parent list is
-read, with one collection per parent (data.py names them). Everything goes
+read, with one collection per parent (data.py names them), except users'
+factors, which follow the user list page by page (:class:`KeyStream`): at
+100,000 users the list alone is 500 pages one after another. Everything goes
 through the one Okta client, whose per-bucket limiters set the pace, so the
 slowest bucket sets the capture's length (rate-limits.md §1.7).
 
