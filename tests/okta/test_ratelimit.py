@@ -126,6 +126,21 @@ def test_a_spend_made_in_a_window_that_has_ended_is_no_longer_good() -> None:
     assert limiter.remaining is None  # ... then the next window is learned anew
 
 
+def test_a_new_window_counts_our_requests_still_on_their_way() -> None:
+    clock = SteppedClock()
+    now = clock.now()
+    limiter = _pacer(clock).limiter("/api/v1/users/00u1/factors")
+    limiter.observe(_state(600, 300, now + 1, now), now)
+    spent_in = limiter.window
+    limiter.in_flight = 3  # sent in the old window, not yet answered
+
+    # The first answer from the next window: Okta has not seen those three yet.
+    limiter.observe(_state(600, 590, now + 61, now), now)
+
+    assert limiter.remaining == 587
+    assert not limiter.still_current(spent_in, now)  # queued spends go again
+
+
 def test_other_buckets_are_not_held_by_a_spent_one() -> None:
     clock = SteppedClock()
     pacer = _pacer(clock)

@@ -293,7 +293,11 @@ class OktaClient:
                     if deadline is None:
                         deadline = self.clock.now() + allowed
                     request = build()
-                    response = await self._send(request)
+                    limiter.in_flight += 1
+                    try:
+                        response = await self._send(request)
+                    finally:
+                        limiter.in_flight -= 1
                 finally:
                     await self.pacer.gate.leave()
                 page = self._page(request, response)

@@ -185,6 +185,8 @@ class BucketLimiter:
         # Counts the windows seen end. A request's spend is good only for the
         # window it was made in (see :meth:`still_current`).
         self.window = 0
+        self.in_flight = 0
+        """This bucket's requests sent and not yet answered."""
         self._settled = asyncio.Event()
 
     def reserve(self) -> int:
@@ -240,8 +242,14 @@ class BucketLimiter:
         offset = (state.server_now - local_now) if state.server_now is not None else 0.0
         new_window = self.reset is None or state.reset != self.reset
         self.limit = state.limit
+        if new_window:
+            self.window += 1  # spends queued for a slot were made against the old one
         if new_window or self.remaining is None:
-            self.remaining = state.remaining
+            # The header counts what reached Okta before this answer. Requests
+            # of ours still on their way were sent before the window was seen
+            # to turn, so no spend of this window counts them either; they may
+            # well land in it, and are taken off as if they will.
+            self.remaining = state.remaining - self.in_flight
         else:
             # Our own count already includes requests still in flight.
             self.remaining = min(self.remaining, state.remaining)
