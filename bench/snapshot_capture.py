@@ -12,7 +12,9 @@ process (so its peak memory is its own, without the simulator's) and reports:
   requests of bucket ``b`` a complete read of this org needs (counted from the
   snapshot's own pages, so every list at its largest page size), ``L_b`` the
   simulator's Workforce limit and ``s`` = 0.5;
-* their ratio, the 429s the org answered, and the process's peak RSS.
+* their ratio, the 429s the org answered, and the process's peak RSS, also as
+  it stood when reading ended and when the snapshot was sealed (normalising
+  follows in the same process).
 
 The floor is a steady-state figure: it counts every request against a full
 window, while the first window's budget is there at once, so a small org whose
