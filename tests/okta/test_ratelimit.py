@@ -11,6 +11,7 @@ import pytest
 from atomation.okta.errors import RateLimited
 from atomation.okta.ratelimit import (
     DATE_RESOLUTION,
+    BucketLimiter,
     InFlightGate,
     Pacer,
     RateLimitState,
@@ -100,11 +101,17 @@ def test_a_planned_wait_ends_at_the_reset_without_jitter() -> None:
     assert clock.sleeps == [pytest.approx(30 + DATE_RESOLUTION)]
 
 
-def test_a_late_answer_from_an_ended_window_is_ignored() -> None:
+def _factors_limiter(remaining: int, reset_in: float) -> tuple[BucketLimiter, float]:
+    """The factor reads' limiter, having seen one answer; and the time it came."""
     clock = SteppedClock()
     now = clock.now()
     limiter = _pacer(clock).limiter("/api/v1/users/00u1/factors")
-    limiter.observe(_state(600, 40, now + 50, now), now)
+    limiter.observe(_state(600, remaining, now + reset_in, now), now)
+    return limiter, now
+
+
+def test_a_late_answer_from_an_ended_window_is_ignored() -> None:
+    limiter, now = _factors_limiter(remaining=40, reset_in=50)
     limiter.spend()
 
     # Sent before the previous window ended, answered after this one began.
@@ -114,10 +121,7 @@ def test_a_late_answer_from_an_ended_window_is_ignored() -> None:
 
 
 def test_a_spend_made_in_a_window_that_has_ended_is_no_longer_good() -> None:
-    clock = SteppedClock()
-    now = clock.now()
-    limiter = _pacer(clock).limiter("/api/v1/users/00u1/factors")
-    limiter.observe(_state(600, 40, now + 5, now), now)
+    limiter, now = _factors_limiter(remaining=40, reset_in=5)
     spent_in = limiter.window
     limiter.spend()
 
@@ -127,10 +131,7 @@ def test_a_spend_made_in_a_window_that_has_ended_is_no_longer_good() -> None:
 
 
 def test_a_new_window_counts_our_requests_still_on_their_way() -> None:
-    clock = SteppedClock()
-    now = clock.now()
-    limiter = _pacer(clock).limiter("/api/v1/users/00u1/factors")
-    limiter.observe(_state(600, 300, now + 1, now), now)
+    limiter, now = _factors_limiter(remaining=300, reset_in=1)
     spent_in = limiter.window
     limiter.in_flight = 3  # sent in the old window, not yet answered
 

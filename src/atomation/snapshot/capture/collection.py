@@ -238,14 +238,13 @@ class CollectionReader:
         # one page, stored with their verdict in a single transaction.
         handle = recorder.writer.collection(recorder.snapshot_id, name)
         items: list[Any] = []
+        hand_on = items.extend if on_items is None else on_items
         objects = 0
         chain = 0
         url: str | None = chains[0]
         if known is not None and known.pages:
-            objects, items, chain, url = await self._resume(name, chains, extract)
-            if on_items is not None:
-                on_items(items)
-                items = []
+            objects, stored, chain, url = await self._resume(name, chains, extract)
+            hand_on(stored)
         seen_next: set[str] = set()
         failures_before = self.counter.failures[name]
         completed = False
@@ -270,10 +269,8 @@ class CollectionReader:
                     completed = True
                 else:
                     await self._store(handle, page, next_request)
-                if extract is not None and on_items is not None:
-                    on_items([extract(item) for item in found])
-                elif extract is not None:
-                    items.extend(extract(item) for item in found)
+                if extract is not None:
+                    hand_on([extract(item) for item in found])
                 self.listener.page(family, len(found))
                 if next_request is None:
                     chain += 1
