@@ -36,7 +36,7 @@ from okta.models import (
     OAuth2ScopeConsentGrant,
     OpenIdConnectApplication,
 )
-from okta.pagination import PaginationHelper, paginate_all
+from okta.pagination import PaginationHelper
 
 from atomation.simulator.harness import SimulatorServer
 
@@ -182,15 +182,28 @@ def _iso(moment: Any) -> str:
     return str(moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"))
 
 
+async def _list_all(method: Any, limit: int) -> int:
+    """Every item of an SDK list, page by page; an error fails the test by name.
+
+    The SDK's ``paginate_all`` ends quietly at the first error, which would show
+    only as a short count.
+    """
+    total, after, page = 0, None, 1
+    while True:
+        items, response, error = await method(limit=limit, after=after)
+        assert error is None, f"{method.__name__} page {page}: {error!r}"
+        total += len(items)
+        after = PaginationHelper.extract_next_cursor(response.headers)
+        if not after:
+            return total
+        page += 1
+
+
 async def _read_everything(okta: SimulatorServer, client: Client) -> dict[str, int]:
     counts: dict[str, int] = {}
-    counts["users"] = len([u async for u in paginate_all(client.list_users, limit=100)])
-    counts["groups"] = len(
-        [g async for g in paginate_all(client.list_groups, limit=10)]
-    )
-    counts["apps"] = len(
-        [a async for a in paginate_all(client.list_applications, limit=5)]
-    )
+    counts["users"] = await _list_all(client.list_users, limit=100)
+    counts["groups"] = await _list_all(client.list_groups, limit=10)
+    counts["apps"] = await _list_all(client.list_applications, limit=5)
     for policy_type in POLICY_TYPES:
         policies, _, error = await client.list_policies(type=policy_type)
         assert error is None, policy_type
