@@ -73,10 +73,11 @@ def assert_no_silent_gap(
 @pytest.fixture
 def flaky(data_dir: object) -> Iterator[Tenancy]:
     # The client's retry budget (okta/client.py RETRY_BUDGET) is counted on the
-    # org's clock: at 60 times real time it lasts 3 real seconds, which a busy
-    # machine's slow request cannot use up by itself.
+    # org's clock. At 60 times real time it lasted 3 real seconds, and on a busy
+    # CI machine the event loop's lag alone used it up within one chain of
+    # retries; at 10 times it lasts 18 real seconds, which load cannot eat.
     with SimulatorServer(
-        users=FAULT_USERS, latency=0, time_scale=60, rate_limits="off"
+        users=FAULT_USERS, latency=0, time_scale=10, rate_limits="off"
     ) as okta:
         yield from tenancy_on(okta, data_dir)
 
