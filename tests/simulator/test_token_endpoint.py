@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -123,6 +124,18 @@ def test_assertion_issued_in_the_future_is_rejected(app: ServiceApp) -> None:
     assert error_of(response) == invalid_client(
         "The client_assertion token must be issued before the current time."
     )
+
+
+def test_the_org_clock_is_not_behind_real_time_after_a_slow_generation() -> None:
+    # A client signs `iat` with the real time; a clock that began at the org's
+    # "now" only after generating would lag it by the generation's length, and
+    # refuse such assertions as issued in the future (seen on a loaded machine).
+    began = time.monotonic()
+    with SimulatorServer(users=2000, latency=0, rate_limits="off") as server:
+        built = time.monotonic() - began
+        lag = time.time() - server.clock.timestamp()
+
+    assert lag < built / 4, (lag, built)
 
 
 def test_reused_assertion_is_rejected(app: ServiceApp) -> None:

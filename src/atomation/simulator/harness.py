@@ -121,12 +121,20 @@ class SimulatorServer:
         self.host = host
         self.port = bound_port
         self.base_url = f"http://{host}:{bound_port}"
+        self.org: Any
         try:
-            self.org: Any = (
-                org_factory(self.base_url)
-                if org_factory is not None
-                else _generate(seed, users, profile, self.base_url, classic, clock)
-            )
+            if org_factory is not None:
+                self.org = org_factory(self.base_url)
+            else:
+                # Started before generating, so it runs while the org is built:
+                # a clock started afterwards at the org's "now" would lag real
+                # time by the generation's length (seconds on a loaded machine),
+                # and an assertion issued at the real time would be refused as
+                # issued in the future.
+                clock = clock or SimulatedClock(time_scale=time_scale)
+                self.org = _generate(
+                    seed, users, profile, self.base_url, classic, clock
+                )
         except BaseException:
             self._socket.close()
             raise
@@ -240,19 +248,18 @@ def _generate(
     profile: Literal["typical", "hardened"],
     base_url: str,
     classic: bool,
-    clock: SimulatedClock | None,
+    clock: SimulatedClock,
 ) -> Any:
     from atomation.simulator.generator import generate_org
 
-    # An injected clock sets the org's "now", so its System Log ends at the clock.
-    now = clock.now() if clock is not None else None
+    # The clock sets the org's "now", so its System Log ends where the clock was.
     return generate_org(
         seed=seed,
         users=users,
         profile=profile,
         base_url=base_url,
         classic=classic,
-        now=now,
+        now=clock.now(),
     )
 
 
