@@ -59,10 +59,7 @@ class OktaEdge:
         principal = principal_of(headers.get("authorization", ""), state)
         note: dict[str, Any] = {"client_id": None}
         scope[SCOPE_KEY] = note
-        common = [
-            (b"date", formatdate(state.now(), usegmt=True).encode()),
-            (b"x-okta-request-id", secrets.token_hex(16).encode()),
-        ]
+        request_id = (b"x-okta-request-id", secrets.token_hex(16).encode())
         recorded: list[int] = []
 
         def record(status: int) -> None:
@@ -88,6 +85,12 @@ class OktaEdge:
             message: Message, extra: list[tuple[bytes, bytes]]
         ) -> None:
             if message["type"] == "http.response.start":
+                # Stamped when the answer starts, as a server dates its message
+                # (RFC 9110 §6.6.1), so Date is never before the rate-limit
+                # window the request opened: at a high time scale, the moments
+                # between the request's arrival and its admission are seconds.
+                date = (b"date", formatdate(state.now(), usegmt=True).encode())
+                common = [date, request_id]
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 added = [h for h in common + NO_CACHE + extra if h[0] not in present]
                 message = {**message, "headers": [*message.get("headers", []), *added]}
