@@ -31,8 +31,9 @@ apps and each policy type, then reads each group's members and each user's
 factors, one request after another — the straightforward way.
 
 Run: ``.venv/bin/python -m bench.snapshot_capture [USERS ...] [--time-scale X]
-[--no-sdk]`` (1,000 and 10,000 users at 10 times real speed by default: about
-ten minutes; ``100000 --no-sdk`` for the capture's memory at 100,000 users).
+[--no-sdk] [--logs all]`` (1,000 and 10,000 users at 10 times real speed by
+default: about ten minutes; ``100000 --no-sdk --logs all`` for the capture's
+memory at 100,000 users and about a million log events).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from atomation.settings import load_settings
 from atomation.simulator.harness import SimulatorServer
 from atomation.simulator.server.ratelimit import find_bucket
 from atomation.snapshot.capture import CaptureOptions, NullProgress, capture_snapshot
+from atomation.snapshot.capture.options import LogSelection
 from atomation.snapshot.data import POLICY_TYPES
 from atomation.snapshot.evidence import EvidenceReader, open_evidence_store
 from atomation.store import open_store
@@ -117,7 +119,9 @@ class _Phases(NullProgress, logging.Handler):
             self.sealed_mb = peak_rss_mb()
 
 
-def _run_capture(data_dir: str, base_url: str, sim: SimTime, out: Any) -> None:
+def _run_capture(
+    data_dir: str, base_url: str, sim: SimTime, logs: LogSelection, out: Any
+) -> None:
     settings = load_settings(data_dir=Path(data_dir), allowed_org_urls=[base_url])
     store = open_store(settings)
     phases = _Phases()
@@ -128,7 +132,12 @@ def _run_capture(data_dir: str, base_url: str, sim: SimTime, out: Any) -> None:
     started = time.perf_counter()
     snapshot_id = asyncio.run(
         capture_snapshot(
-            store, settings, "acme", CaptureOptions(), clock=clock, progress=phases
+            store,
+            settings,
+            "acme",
+            CaptureOptions(logs=logs),
+            clock=clock,
+            progress=phases,
         )
     )
     ended = time.perf_counter()
@@ -238,15 +247,19 @@ def _floor_minutes(by_bucket: Counter[str], longest_chain: int) -> tuple[float, 
     return bounds[binding], binding
 
 
-def bench(users: int, scale: float, *, sdk_script: bool = True) -> None:
+def bench(
+    users: int, scale: float, logs: LogSelection, *, sdk_script: bool = True
+) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="atomation-bench-"))
     try:
-        _bench(users, scale, data_dir, sdk_script=sdk_script)
+        _bench(users, scale, logs, data_dir, sdk_script=sdk_script)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)  # gigabytes at 100,000 users
 
 
-def _bench(users: int, scale: float, data_dir: Path, *, sdk_script: bool) -> None:
+def _bench(
+    users: int, scale: float, logs: LogSelection, data_dir: Path, *, sdk_script: bool
+) -> None:
     with SimulatorServer(users=users, time_scale=scale) as server:
         settings = load_settings(data_dir=data_dir, allowed_org_urls=[server.base_url])
         store = open_store(settings)
@@ -289,7 +302,7 @@ def _bench(users: int, scale: float, data_dir: Path, *, sdk_script: bool) -> Non
 
         sim = SimTime(server.clock.timestamp(), time.time(), scale)
         before = len(server.requests)
-        ours = _in_child(_run_capture, str(data_dir), server.base_url, sim)
+        ours = _in_child(_run_capture, str(data_dir), server.base_url, sim, logs)
         sent = server.requests[before:]
         ours_429 = sum(r.status == 429 for r in sent)
 
@@ -306,6 +319,11 @@ def _bench(users: int, scale: float, data_dir: Path, *, sdk_script: bool) -> Non
         verdicts = Counter(
             str(c.completeness) for c in reader.collections(ours["snapshot_id"])
         )
+        log_events = sum(
+            c.objects or 0
+            for c in reader.collections(ours["snapshot_id"])
+            if c.name.startswith("logs:")
+        )
         floor, slowest = _floor_minutes(by_bucket, longest)
         store.close()
 
@@ -321,7 +339,7 @@ def _bench(users: int, scale: float, data_dir: Path, *, sdk_script: bool) -> Non
 
     # What a real org would take: Okta's paced reading, then our own work.
     ours_min = (ours["reading"] + ours["local"]) / 60
-    print(f"  capture: {pages} pages, {dict(verdicts)}")
+    print(f"  capture: {pages} pages, {log_events} log events, {dict(verdicts)}")
     print(f"  requests by bucket: {dict(sorted(by_bucket.items()))}")
     print(f"  floor: {floor:.1f} simulated min ({slowest})")
     print(
@@ -357,13 +375,22 @@ def main() -> None:
         help="capture only, without the SDK script (for 100,000 users, whose "
         "script would take hours)",
     )
+    parser.add_argument(
+        "--logs",
+        choices=["security", "all"],
+        default="security",
+        help="the System Log events the capture reads (all: every one of the "
+        "window's events, for the memory of a million)",
+    )
     arguments = parser.parse_args()
     print(
         f"Workforce limits, app share {SHARE:.0%}, latency 0.2-0.4 s, "
-        f"time scale {arguments.time_scale:g}"
+        f"time scale {arguments.time_scale:g}, logs {arguments.logs}"
     )
     for users in arguments.users:
-        bench(users, arguments.time_scale, sdk_script=not arguments.no_sdk)
+        bench(
+            users, arguments.time_scale, arguments.logs, sdk_script=not arguments.no_sdk
+        )
 
 
 if __name__ == "__main__":
