@@ -50,7 +50,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from joserfc.jwk import RSAKey
 from tests.okta.admin import OktaAdmin
@@ -308,22 +308,18 @@ def _bench(
 
         reader = EvidenceReader(store, open_evidence_store(settings))
         by_bucket: Counter[str] = Counter()
-        pages = longest = 0
+        verdicts: Counter[str] = Counter()
+        pages = longest = log_events = 0
         for collection in reader.collections(ours["snapshot_id"]):
+            verdicts[str(collection.completeness)] += 1
+            if collection.name.startswith("logs:"):
+                log_events += collection.objects or 0
             chain = reader.pages(ours["snapshot_id"], collection.name)
             longest = max(longest, len(chain))
             for page in chain:
                 bucket = find_bucket("GET", page.request.split("?", 1)[0])
                 by_bucket[bucket.name if bucket else "unmetered"] += 1
                 pages += 1
-        verdicts = Counter(
-            str(c.completeness) for c in reader.collections(ours["snapshot_id"])
-        )
-        log_events = sum(
-            c.objects or 0
-            for c in reader.collections(ours["snapshot_id"])
-            if c.name.startswith("logs:")
-        )
         floor, slowest = _floor_minutes(by_bucket, longest)
         store.close()
 
@@ -377,7 +373,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--logs",
-        choices=["security", "all"],
+        choices=get_args(LogSelection),
         default="security",
         help="the System Log events the capture reads (all: every one of the "
         "window's events, for the memory of a million)",
